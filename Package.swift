@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "shotchain",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shotchain", targets: ["shotchain"]),
+        .executable(name: "media-bench", targets: ["media-bench"]),
+        .library(name: "MediaKit", targets: ["MediaKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavutil libswscale",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "pkg-config"])]
+        ),
+        .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
+        .target(name: "TerminalUI"),
+        .target(name: "Presets", path: "presets", exclude: ["README.md"], resources: [.copy("models"), .copy("encode"), .copy("storyboards")]),
+        .executableTarget(
+            name: "shotchain",
+            dependencies: [
+                "MediaKit", "TerminalUI", "Presets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "media-bench", dependencies: ["MediaKit"]),
+        .target(name: "MediaTestSupport", dependencies: ["MediaKit"], path: "Tests/MediaTestSupport"),
+        .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "MediaTestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import MediaKit
+
+print("media-bench: FFmpeg \(MediaKitInfo.ffmpegVersion)")

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `shotchain` command: chains short AI-generated video shots into longer, verified videos.
+@main
+struct Shotchain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shotchain",
+        abstract: "Chain short AI-generated video shots into longer, verified videos.",
+        discussion: ExitStatus.helpText,
+        version: "0.1.0",
+        subcommands: [Probe.self, Frame.self]
+    )
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// The outcome of a finished child process.
+public struct ProcessOutput: Sendable {
+    public var status: Int32
+    public var stdout: Data
+    public var stderr: Data
+
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+}
+
+/// Errors from running a test tool.
+public struct SubprocessError: Error, CustomStringConvertible {
+    public var command: [String]
+    public var output: ProcessOutput
+    public var description: String {
+        "command failed (\(output.status)): \(command.joined(separator: " "))\n\(output.stderrText.suffix(2000))"
+    }
+}
+
+/// Runs a program (looked up on PATH) to completion and collects its output.
+/// Tests use it for the ffmpeg/ffprobe oracles and to run the built CLI.
+@discardableResult
+public func runProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    currentDirectory: URL? = nil, check: Bool = true
+) throws -> ProcessOutput {
+    let process = Process()
+    if executable.contains("/") {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+    }
+    if let environment { process.environment = environment }
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    let outPipe = Pipe()
+    let errPipe = Pipe()
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes concurrently so a full stderr pipe cannot block the child.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    let output = ProcessOutput(status: process.terminationStatus, stdout: outData, stderr: errData)
+    if check && output.status != 0 {
+        throw SubprocessError(command: [executable] + arguments, output: output)
+    }
+    return output
+}
+
+/// Runs ffmpeg quietly with `-y`, failing the test on error.
+public func ffmpeg(_ arguments: [String]) throws {
+    try runProcess("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"] + arguments)
+}

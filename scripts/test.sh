@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test (unit, integration and end-to-end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build --build-tests
+swift format lint --strict --recursive Sources Tests presets/Presets.swift
+swift test --skip-build
