@@ -66,6 +66,25 @@ enum EncodeOracle {
         return boxes
     }
 
+    /// The bytes of the first top-level box of a type (header included).
+    static func boxPayload(_ path: String, _ type: String) throws -> Data {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var offset = 0
+        while offset + 8 <= data.count {
+            let b = data.subdata(in: offset..<offset + 8)
+            var size = Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
+            if size == 1, offset + 16 <= data.count {
+                size = data.subdata(in: offset + 8..<offset + 16).reduce(0) { $0 << 8 | Int($1) }
+            } else if size == 0 {
+                size = data.count - offset
+            }
+            guard size >= 8 else { break }
+            if String(decoding: b[4..<8], as: UTF8.self) == type { return data.subdata(in: offset..<min(data.count, offset + size)) }
+            offset += size
+        }
+        return Data()
+    }
+
     /// Decodes every video frame to RGB with the ffmpeg CLI, reading the YUV as limited range with `matrix`.
     static func decodeRGB(_ path: String, width: Int, height: Int, matrix: String) throws -> [PixelImage] {
         let out = try runProcess(

@@ -52,12 +52,23 @@ import Testing
         let audioDuration = try #require(EncodeOracle.double(a, "duration"))
         let videoDuration = try #require(EncodeOracle.double(v, "duration"))
         #expect(abs(audioDuration - videoDuration) <= 0.0214, "audio \(audioDuration) s vs video \(videoDuration) s")
+        // Exactly the samples appended: the priming is hidden by the edit list, the end padding by the last
+        // packet's duration.
+        #expect(EncodeOracle.text(a, "duration_ts") == "242000")
+        #expect(EncodeOracle.text(v, "start_time") == "0.000000")
+        #expect(EncodeOracle.text(a, "start_time") == "0.000000")
 
         let boxes = try EncodeOracle.topLevelBoxes(path)
         #expect(boxes.first == "ftyp")
         let moov = try #require(boxes.firstIndex(of: "moov"))
         let mdat = try #require(boxes.firstIndex(of: "mdat"))
         #expect(moov < mdat, "box order \(boxes)")
+        // Global headers: H.264 parameter sets in avcC, the AAC config in esds; edit lists for the B-frame
+        // delay and the AAC priming.
+        let header = try EncodeOracle.boxPayload(path, "moov")
+        for tag in ["avc1", "avcC", "mp4a", "esds", "elst", "colr"] {
+            #expect(header.range(of: Data(tag.utf8)) != nil, "no \(tag) box in moov")
+        }
 
         // Frame i is shown at i/24 (time base 1/12288: 512 ticks a frame); keyframes exactly every 48 frames.
         let frames = try EncodeOracle.videoFrames(path)
@@ -133,6 +144,7 @@ import Testing
         let a = EncodeOracle.stream(try EncodeOracle.streams(path, countFrames: false), "audio")
         let duration = try #require(EncodeOracle.double(a, "duration"))
         #expect(abs(duration - seconds) <= 1024.0 / Double(sampleRate), "audio duration \(duration) s")
+        #expect(EncodeOracle.text(a, "duration_ts") == String(count))
         #expect(EncodeOracle.text(a, "channels") == String(channels))
         #expect(EncodeOracle.text(a, "sample_rate") == String(sampleRate))
 

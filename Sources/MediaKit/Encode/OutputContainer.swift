@@ -76,11 +76,13 @@ final class OutputContainer {
     /// The time base the muxer chose for a stream (valid after `writeHeader`).
     func timeBase(ofStream index: Int) -> AVRational { context.pointee.streams[index]!.pointee.time_base }
 
-    /// Writes the file header. `fastStart` moves the index (moov) before the media data at `commit()`.
-    func writeHeader(fastStart: Bool) throws {
+    /// Writes the file header. `fastStart` moves the index (moov) before the media data at `commit()`;
+    /// `movieTimescale` sets the mvhd/elst time scale (movenc's default is 1000).
+    func writeHeader(fastStart: Bool, movieTimescale: Int? = nil) throws {
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
         if fastStart { av_dict_set(&options, "movflags", "+faststart", 0) }
+        if let movieTimescale { av_dict_set(&options, "movie_timescale", String(movieTimescale), 0) }
         try check(avformat_write_header(context, &options), "writing the header")
         headerWritten = true
     }

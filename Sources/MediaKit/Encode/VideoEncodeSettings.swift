@@ -130,6 +130,17 @@ public struct VideoEncodeSettings: Sendable, Equatable {
         guard gopFrames >= 1 else { throw bad("GOP length \(gopFrames) must be at least 1 frame") }
         guard (0...16).contains(bFrames) else { throw bad("B-frames \(bFrames) must be within 0...16") }
         guard (0...63).contains(crf) else { throw bad("CRF \(crf) must be within 0...63") }
+        if codec == "libx264" {
+            // Checked here: x264 itself would print its complaint to stderr before FFmpeg reports it.
+            let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]
+            guard presets.contains(preset) else {
+                throw bad("libx264 preset \"\(preset)\" is unknown (use one of \(presets.joined(separator: ", ")))")
+            }
+            let profiles = ["baseline", "main", "high", "high10", "high422", "high444"]
+            if let profile, !profiles.contains(profile) {
+                throw bad("libx264 profile \"\(profile)\" is unknown (use one of \(profiles.joined(separator: ", ")))")
+            }
+        }
         guard ColorSpec(name: colorSpace) != nil else {
             throw bad("colour space \"\(colorSpace)\" is not supported (use bt709, bt601 or smpte170m)")
         }

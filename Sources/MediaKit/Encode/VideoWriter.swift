@@ -49,7 +49,20 @@ public final class VideoWriter {
         } else {
             audio = nil
         }
-        try output.writeHeader(fastStart: true)
+        try output.writeHeader(fastStart: true, movieTimescale: Self.movieTimescale(settings))
+    }
+
+    /// A movie time scale in which both track ends are exact, so the edit lists (in movie units) cut
+    /// nothing: movenc's default of 1000 would round a 242000-sample AAC track down to 5.041 s.
+    /// nil (the default) when the common multiple does not fit in 32 bits.
+    static func movieTimescale(_ settings: VideoEncodeSettings) -> Int? {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        // movenc's choice for a video track: the time base denominator, doubled until it reaches 10000.
+        var video = settings.frameRate.num / gcd(settings.frameRate.num, settings.frameRate.den)
+        while video < 10000 { video *= 2 }
+        var scale = video
+        if let audio = settings.audio { scale = scale / gcd(scale, audio.sampleRate) * audio.sampleRate }
+        return scale <= Int(Int32.max) ? scale : nil
     }
 
     /// Encodes one picture as the next frame.
@@ -259,7 +272,7 @@ private final class VideoTrack {
         }
         let newScaler = try ImageScaler(
             source: format, sourceSize: (width, height), destination: AVPixelFormat(rawValue: yuv.pointer.pointee.format),
-            destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND, context: path)
+            destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, context: path)
         newScaler.setRGBToLimitedYUV(bt709: bt709)
         source = frame
         scaler = newScaler
@@ -276,7 +289,11 @@ private final class AudioTrack {
     let frameSize: Int
     let fifo: OpaquePointer
     let frame = Frame()
+    /// The pts of the next sample queued (the number of samples queued so far).
     var nextPts: Int64 = 0
+    /// The newest encoded packet, held back so the last one's duration can be made exact at the end.
+    let pending = Packet()
+    var hasPending = false
     /// Planar scratch space for de-interleaving one chunk.
     var planar: [Float] = []
     static let chunk = 4096
@@ -341,7 +358,25 @@ private final class AudioTrack {
     func flush(output: OutputContainer) throws {
         let left = Int(av_audio_fifo_size(fifo))
         if left > 0 { try encodeQueued(left, output: output) }
-        try encoder.encode(nil) { packet in try output.write(packet, stream: streamIndex, from: encoder.context.pointee.time_base) }
+        try encoder.encode(nil) { packet in try self.write(packet, output: output) }
+        guard hasPending else { return }
+        // The encoder's own duration for the last packet can miss a few samples (FFmpeg 5.1 gives 304 for a
+        // final 336-sample frame); the samples appended are known, so the track ends exactly after them.
+        let p = pending.pointer
+        let end = nextPts - p.pointee.pts
+        if end > 0 && end <= Int64(frameSize) { p.pointee.duration = end }
+        hasPending = false
+        try output.write(pending, stream: streamIndex, from: encoder.context.pointee.time_base)
+    }
+
+    /// Writes the packet held back before and holds back `packet` (its data is moved, not copied).
+    private func write(_ packet: Packet, output: OutputContainer) throws {
+        if hasPending {
+            hasPending = false
+            try output.write(pending, stream: streamIndex, from: encoder.context.pointee.time_base)
+        }
+        av_packet_move_ref(pending.pointer, packet.pointer)
+        hasPending = true
     }
 
     private func encodeQueued(_ count: Int, output: OutputContainer) throws {
@@ -361,6 +396,6 @@ private final class AudioTrack {
         }
         f.pointee.pts = nextPts
         nextPts += Int64(count)
-        try encoder.encode(frame) { packet in try output.write(packet, stream: streamIndex, from: encoder.context.pointee.time_base) }
+        try encoder.encode(frame) { packet in try self.write(packet, output: output) }
     }
 }
