@@ -63,4 +63,31 @@ import Testing
         let s = Self.seconds(cli)
         print(String(format: "encode-bench ffmpeg CLI %dx%d video: 121 frames in %.2f s = %.1f frames/s", width, height, s, 121 / s))
     }
+
+    /// Resident memory while encoding a 50 s 720p clip with audio: it should not grow with the clip length.
+    /// Run alone so the process holds nothing else:
+    /// `SHOTCHAIN_ENCODE_BENCH=1 swift test --skip-build --filter EncodeBenchmarkTests/memoryStaysFlat`
+    @Test(.enabled(if: requested)) func memoryStaysFlat() throws {
+        func status(_ key: String) -> Int {
+            let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = text.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        let dir = TestCorpus.shared.scratchDirectory("encode-memory")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var settings = VideoEncodeSettings(width: 1280, height: 720)
+        settings.audio = AudioEncodeSettings()
+        let writer = try VideoWriter(path: dir.appendingPathComponent("long.mp4").path, settings: settings)
+        let base = TestPictures.gradient(width: 1280, height: 720, index: 0)
+        let second = AudioTone.sine(frequency: 440, seconds: 1.0 / 24.0, sampleRate: 48000, channels: 2)
+        var rss: [Int: Int] = [:]
+        for i in 0..<1200 {
+            try writer.append(TestPictures.moving(base, index: i))
+            try writer.appendAudio(second)
+            if [119, 599, 1199].contains(i) { rss[i + 1] = status("VmRSS") }
+        }
+        try writer.finish()
+        print("encode-bench memory: VmRSS after 120/600/1200 frames: \(rss[120]!)/\(rss[600]!)/\(rss[1200]!) kB, peak \(status("VmHWM")) kB")
+        #expect(rss[1200]! - rss[120]! < 64 * 1024, "resident memory grew by \(rss[1200]! - rss[120]!) kB")
+    }
 }

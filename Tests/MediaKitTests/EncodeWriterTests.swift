@@ -278,10 +278,15 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == old)
         #expect(EncodeOracle.contents(dir) == ["clip.mp4"])
 
-        // finish() with no pictures fails and leaves the old file alone.
+        // finish() with no pictures, or without the audio the settings ask for, fails and leaves the old file alone.
         do {
             let empty = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
             #expect(throws: MediaError.self) { try empty.finish() }
+            var settings = VideoEncodeSettings(width: 64, height: 48)
+            settings.audio = AudioEncodeSettings()
+            let silent = try VideoWriter(path: path, settings: settings)
+            try silent.append(TestPictures.gradient(width: 64, height: 48, index: 0))
+            #expect(throws: MediaError.self) { try silent.finish() }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == old)
 

@@ -98,13 +98,20 @@ public final class VideoWriter {
 
     /// Flushes the encoders, writes the index before the media data and renames the file to `path`.
     /// - Returns: `path`.
-    /// - Throws: `MediaError.encodeFailed` when no picture was appended or encoding fails,
+    /// - Throws: `MediaError.encodeFailed` when no picture was appended, when the settings have audio but no
+    ///   samples were appended, or when encoding fails;
     ///   `MediaError.outputFailed` when the file cannot be completed; nothing is then left at `path`.
     @discardableResult
     public func finish() throws -> String {
         try checkOpen()
         guard frameCount > 0 else {
             let error = MediaError.encodeFailed(path: path, detail: "no pictures were appended")
+            state = .failed(error)
+            throw error
+        }
+        guard audio == nil || audioSampleCount > 0 else {
+            // movenc would silently drop the empty track; a file without the audio asked for is not whole.
+            let error = MediaError.encodeFailed(path: path, detail: "the settings ask for audio but no audio samples were appended")
             state = .failed(error)
             throw error
         }
