@@ -97,7 +97,8 @@ public enum FrameExtractor {
         var seeks = 0
         while seeks < maxKeyframeAttempts {
             guard let ts = seekTarget else { break }
-            try reader.seek(to: ts)
+            // A demuxer that cannot seek (a still image, a pipe) is decoded from its start below.
+            guard (try? reader.seek(to: ts)) != nil else { break }
             seeks += 1
             var targetPts = Int64.min
             var firstDts: Int64? = nil

@@ -43,7 +43,7 @@ final class VideoReader {
         let width = Int(par.width)
         let height = Int(par.height)
         if width <= 0 || height <= 0 {
-            throw MediaError.decodeFailed(path: path, detail: "the video stream has no picture size")
+            throw MediaError.unrecognizedFormat(path: path, reason: "cannot read a picture size from the video stream")
         }
         if width * height > pixelLimit {
             throw MediaError.tooManyPixels(path: path, width: width, height: height, limit: pixelLimit)
