@@ -6,7 +6,8 @@ import Testing
     /// `ffprobe` fields of the first video stream of a file.
     static func probe(_ path: String) throws -> [String: String] {
         let out = try runProcess(
-            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,pix_fmt", "-of", "default=nw=1", path])
+            "ffprobe",
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,pix_fmt", "-of", "default=nw=1", path])
         var info: [String: String] = [:]
         for line in out.stdoutText.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: "=", maxSplits: 1)

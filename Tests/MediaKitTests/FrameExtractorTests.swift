@@ -73,7 +73,10 @@ import Testing
         let ours = try FrameExtractor.extract(from: path, .last)
         let out = try runProcess(
             "ffmpeg",
-            ["-hide_banner", "-loglevel", "error", "-nostdin", "-sseof", "-1", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin", "-sseof", "-1", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                "-",
+            ])
         let sseof = try FrameOracle.image(out.stdout, width: 1280, height: 720, alpha: false)
         let last = try FrameOracle.frame(path, index: 120, width: 1280, height: 720)
         #expect(ours.image.psnr(last) ?? 0 >= matchingPSNR)

@@ -38,7 +38,10 @@ enum FrameOracle {
     static func still(_ path: String, width: Int, height: Int, alpha: Bool = false) throws -> PixelImage {
         let out = try runProcess(
             "ffmpeg",
-            ["-hide_banner", "-loglevel", "error", "-nostdin", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", alpha ? "rgba" : "rgb24", "-"])
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt",
+                alpha ? "rgba" : "rgb24", "-",
+            ])
         return try image(out.stdout, width: width, height: height, alpha: alpha)
     }
 
@@ -52,7 +55,8 @@ enum FrameOracle {
     /// `ffprobe` stream fields (codec_name, width, height, pix_fmt) of the first video stream.
     static func streamInfo(_ path: String) throws -> [String: String] {
         let out = try runProcess(
-            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,pix_fmt", "-of", "default=nw=1", path])
+            "ffprobe",
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,pix_fmt", "-of", "default=nw=1", path])
         var info: [String: String] = [:]
         for line in out.stdoutText.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: "=", maxSplits: 1)

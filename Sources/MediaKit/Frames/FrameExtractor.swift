@@ -31,7 +31,8 @@ public enum FrameExtractor {
         switch selector {
         case .first: found = try first(reader)
         case .last: found = try last(reader)
-        case .index(let n): found = try byPresentationOrder(reader, path: path, pixelLimit: options.pixelLimit) { pts in
+        case .index(let n):
+            found = try byPresentationOrder(reader, path: path, pixelLimit: options.pixelLimit) { pts in
                 guard n < pts.count else {
                     throw MediaError.frameOutOfRange(
                         path: path, detail: "frame index \(n) is past the end: the video has \(pts.count) frames (0...\(pts.count - 1))")

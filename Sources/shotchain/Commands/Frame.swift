@@ -32,7 +32,8 @@ extension Shotchain {
         @Option(help: ArgumentHelp("The displayed frame with this zero-based index.", valueName: "n"))
         var index: Int?
 
-        @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The image to write (.png, .jpg, .jpeg, .webp).", valueName: "file"))
+        @Option(
+            name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The image to write (.png, .jpg, .jpeg, .webp).", valueName: "file"))
         var output: String
 
         @Option(help: ArgumentHelp("JPEG/WebP quality, 1-100.", valueName: "q"))
