@@ -8,7 +8,7 @@ import CFFmpeg
 /// `index` and `time` demux the stream once (no decoding) to learn every displayed pts, then seek
 /// to the keyframe before the wanted frame and decode forward to exactly that pts.
 public enum FrameExtractor {
-    /// The number of keyframe seeks `last` makes before it decodes the file from its start.
+    /// The number of keyframes `last` tries (stepping back one each time) before it decodes the file from its start.
     static let maxKeyframeAttempts = 4
 
     /// Decodes the selected frame and returns it upright at display size.
@@ -96,11 +96,17 @@ public enum FrameExtractor {
 
         var seekTarget = endTimestamp(reader) ?? keys.last
         var seeks = 0
-        while seeks < maxKeyframeAttempts {
+        var steps = 0
+        // Fast path (research §1.3): skip non-reference frames on the first pass. The result is
+        // accepted only if it is the frame the packets promise; otherwise the same seek is redone
+        // decoding every frame.
+        var skipNonReference = true
+        while steps < maxKeyframeAttempts {
             guard let ts = seekTarget else { break }
             // A demuxer that cannot seek (a still image, a pipe) is decoded from its start below.
             guard (try? reader.seek(to: ts)) != nil else { break }
             seeks += 1
+            reader.decoder.context.pointee.skip_frame = skipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
             var targetPts = Int64.min
             var firstDts: Int64? = nil
             var sawPacket = false
@@ -120,10 +126,18 @@ public enum FrameExtractor {
                     }
                     return true
                 })
+            if skipNonReference {
+                skipNonReference = false
+                if bestTs != Int64.min, bestTs == targetPts, !best.isCorrupt {
+                    return FoundFrame(frame: best, index: index, seeks: seeks)
+                }
+                continue
+            }
             if bestTs != Int64.min {
                 try confirm(best, timestamp: bestTs, target: targetPts, path: path)
                 return FoundFrame(frame: best, index: index, seeks: seeks)
             }
+            steps += 1
             // Nothing came out: step back one keyframe (from the index) before where this attempt started.
             guard sawPacket, let start = firstDts, let earlier = keys.last(where: { $0 < start }) else {
                 seekTarget = nil
