@@ -85,6 +85,31 @@ import Testing
         #expect(sseof.psnr(frame98) ?? 0 >= matchingPSNR, "the -sseof recipe returns frame 98 (the first frame after the seek)")
     }
 
+    /// An edit list that ends on a non-reference B-frame (the video `elst` cut to 4.9 s, so frames
+    /// 118-120 are hidden and frame 117, a B-frame, is the last displayed): the fast pass that skips
+    /// non-reference frames cannot produce it, so the pts check must send it round again.
+    @Test func lastFrameOfAnEndCutEditListNeedsTheFullPass() async throws {
+        let source = try Data(contentsOf: try await TestCorpus.shared.url(.bframesAAC))
+        var bytes = [UInt8](source)
+        // The first `elst` box is the video track's: version 0, one entry (segment_duration, media_time, rate).
+        let elst = try #require(bytes.firstRange(of: Array("elst".utf8))?.lowerBound)
+        #expect(bytes[elst + 4] == 0 && bytes[elst + 11] == 1)
+        let duration: UInt32 = 4900  // movie time scale 1000
+        for k in 0..<4 { bytes[elst + 12 + k] = UInt8((duration >> (24 - 8 * k)) & 0xFF) }
+        let path = TestCorpus.shared.scratchDirectory("elst").appendingPathComponent("end_cut.mp4").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let pts = try FrameOracle.framePts(path)
+        #expect(pts.count == 118)
+        let frame = try FrameExtractor.extract(from: path, .last)
+        #expect(frame.pts == pts[117])
+        #expect(frame.index == 117)
+        #expect(frame.keyframeSeekAttempts == 2, "the fast pass should have been redone")
+        let expected = try FrameOracle.frame(path, index: 117, width: 1280, height: 720)
+        #expect(frame.image.psnr(expected) ?? 0 >= matchingPSNR)
+        let previous = try FrameOracle.frame(path, index: 116, width: 1280, height: 720)
+        #expect(frame.image.psnr(previous) ?? 100 < 35)
+    }
+
     /// `--last` decodes only the tail: one seek and at most a GOP (48 frames) plus reorder delay.
     @Test func lastDecodesOnlyTheTail() async throws {
         let frame = try FrameExtractor.extract(from: try await TestCorpus.shared.path(.bframesAAC), .last)
