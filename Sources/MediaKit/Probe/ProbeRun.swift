@@ -325,7 +325,8 @@ final class ProbeRun {
         if quarterTurns % 2 != 0 { swap(&displayWidth, &displayHeight) }
 
         let pixFmt = facts?.pixelFormat ?? (par.format >= 0 ? pixelFormatName(AVPixelFormat(rawValue: par.format)) : nil)
-        let rawBits = facts.map { $0.bitsPerRawSample > 0 ? $0.bitsPerRawSample : Int(par.bits_per_raw_sample) }
+        let rawBits =
+            facts.map { $0.bitsPerRawSample > 0 ? $0.bitsPerRawSample : Int(par.bits_per_raw_sample) }
             ?? Int(par.bits_per_raw_sample)
         let level = facts.map { $0.level != FF_LEVEL_UNKNOWN ? $0.level : par.level } ?? par.level
         var video = VideoInfo(
