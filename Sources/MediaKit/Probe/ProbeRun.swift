@@ -74,7 +74,7 @@ final class ProbeRun {
             container: container, streams: kinds.indices.filter { decodedKinds.contains(kinds[$0]) && !skipDecode.contains($0) },
             pixelLimit: options.pixelLimit)
         if fromIndex {
-            for i in counted { tallies[i] = tallyFromIndex(stream: i) }
+            for i in counted.sorted() { tallies[i] = tallyFromIndex(stream: i) }
             scan(counting: [], decoders: decoders, tallies: &tallies)
             for i in counted where kinds[i] == .video {
                 if let (pts, duration) = lastVideoPts(stream: i) {
@@ -83,7 +83,7 @@ final class ProbeRun {
                 }
             }
         } else {
-            for i in counted { checkIndexBounds(stream: i) }
+            for i in counted.sorted() { checkIndexBounds(stream: i) }
             scan(counting: counted, decoders: decoders, tallies: &tallies)
         }
         decoders.finish()
@@ -116,6 +116,8 @@ final class ProbeRun {
         for i in 0..<container.streamCount {
             let st = container.stream(i)
             let par = st.pointee.codecpar.pointee
+            // Cover art has no samples in the index; it is decoded like any image.
+            if st.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0 { continue }
             switch par.codec_type {
             case AVMEDIA_TYPE_VIDEO:
                 if par.codec_id == AV_CODEC_ID_NONE || par.width <= 0 || par.height <= 0 { return false }
