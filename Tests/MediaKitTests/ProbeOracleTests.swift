@@ -208,3 +208,16 @@ func firstAndLastPtsMatchDecodedFrames(_ fixture: Fixture) async throws {
         #expect(back == info)
     }
 }
+
+@Test func coverArtIsAnImageStreamAndTheVideoIsStillCounted() async throws {
+    let video = try await TestCorpus.shared.path(.bframesAAC)
+    let cover = try await TestCorpus.shared.path(.pngRGB)
+    let out = TestCorpus.shared.scratchDirectory("probe-cover").appendingPathComponent("with_cover.mp4").path
+    try ffmpeg(["-i", video, "-i", cover, "-map", "0", "-map", "1", "-c", "copy", "-disposition:v:1", "attached_pic", out])
+    let info = try MediaProbe.probe(out)
+    #expect(info.isHealthy, "\(info.problems)")
+    #expect(info.streams.map(\.kind) == [.video, .audio, .image])
+    #expect(info.video?.video?.frameCount == 121)
+    let image = try #require(info.image?.image)
+    #expect(image.width == 200 && image.height == 150 && image.pixFmt == "rgb24")
+}
