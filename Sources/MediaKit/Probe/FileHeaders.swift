@@ -52,18 +52,20 @@ enum FileHeaders {
     }
 
     /// Explains why an MP4/MOV file could not be opened, when its box structure shows it: a file that starts
-    /// with `ftyp` but has no `moov` box (the index) was cut short or never finished.
-    static func missingMoovError(path: String, fileSize: Int64) -> MediaError? {
+    /// with `ftyp` and has a box running past the end of the file was cut short; one without a `moov` box
+    /// (the index) was cut short or never finished.
+    static func mp4OpenFailure(path: String, fileSize: Int64) -> MediaError? {
         let boxes = topLevelBoxes(path: path, fileSize: fileSize)
-        guard boxes.first?.type == "ftyp", !boxes.contains(where: { $0.type == "moov" }) else { return nil }
+        guard boxes.first?.type == "ftyp" else { return nil }
+        let hasMoov = boxes.contains { $0.type == "moov" && !$0.overruns }
         if let cut = boxes.first(where: { $0.overruns }) {
+            let missing = hasMoov ? "" : ", and there is no complete moov box (the index)"
             return .truncated(
                 path: path,
-                detail:
-                    "the \(cut.type) box ends at byte \(cut.offset + cut.size) but the file has \(fileSize) bytes, and there is no moov box (the index)"
-            )
+                detail: "the \(cut.type) box ends at byte \(cut.offset + cut.size) but the file has \(fileSize) bytes\(missing)")
         }
-        return .unrecognizedFormat(path: path, reason: "MP4/MOV file without a moov box (the index)")
+        if !hasMoov { return .unrecognizedFormat(path: path, reason: "MP4/MOV file without a moov box (the index)") }
+        return nil
     }
 
     /// The header of a PNG file.

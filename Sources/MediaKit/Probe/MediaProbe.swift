@@ -44,7 +44,7 @@ public enum MediaProbe {
             container = try InputContainer(path: path)
         } catch MediaError.unrecognizedFormat(let p, let reason) {
             let size = (try? MediaFile.checkReadable(path)) ?? 0
-            if let better = FileHeaders.missingMoovError(path: path, fileSize: size) { throw better }
+            if let better = FileHeaders.mp4OpenFailure(path: path, fileSize: size) { throw better }
             throw MediaError.unrecognizedFormat(path: p, reason: reason)
         }
         let run = ProbeRun(container: container, options: options)
