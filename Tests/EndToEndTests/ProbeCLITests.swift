@@ -76,8 +76,13 @@ func probeRejectsBadInputWithOneLineNamingTheFile(_ kind: BadInput) async throws
     let errorLines = out.stderrText.split(separator: "\n")
     #expect(errorLines.count == 1, "\(out.stderrText)")
     #expect(errorLines.first?.hasPrefix("shotchain: \(bad):") == true, "\(out.stderrText)")
-    // The good file is still described.
+    // The good file is still described; a file that opens is described and flagged.
     #expect(out.stdoutText.hasPrefix(good + ": png_pipe"))
+    switch kind {
+    case .truncatedMoovFirst: #expect(out.stdoutText.contains(bad + ": mov,mp4,m4a,3gp,3g2,mj2, ") && out.stdoutText.contains("[TRUNCATED]"))
+    case .hugePNGHeader: #expect(out.stdoutText.contains("30000x30000") && out.stdoutText.contains("[NOT DECODABLE]"))
+    default: #expect(!out.stdoutText.contains(bad))
+    }
 
     let json = try probeCLI(["--json", bad])
     #expect(json.status == 2)
