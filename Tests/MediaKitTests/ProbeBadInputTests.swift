@@ -95,3 +95,22 @@ func badInputGivesTheRightError(_ kind: BadInput) async throws {
         Issue.record("expected decodeFailed, got \(String(describing: broken.healthError))")
     }
 }
+
+@Test(arguments: [Fixture.vp9Opus, .fragmented])
+func truncatedDemuxedFileIsFlagged(_ fixture: Fixture) async throws {
+    // Containers counted by demuxing: cut at half the bytes, the packets stop early.
+    let source = try await TestCorpus.shared.url(fixture)
+    let data = try Data(contentsOf: source)
+    let cut = TestCorpus.shared.scratchDirectory("probe-cut").appendingPathComponent("half-" + fixture.rawValue)
+    try data.prefix(data.count / 2).write(to: cut)
+    let whole = try MediaProbe.probe(source.path)
+    let info = try MediaProbe.probe(cut.path)
+    #expect(whole.isHealthy)
+    #expect(info.truncated, "\(info.problems)")
+    #expect(!info.isHealthy)
+    #expect((info.video?.video?.frameCount ?? 0) < (whole.video?.video?.frameCount ?? 0))
+    if case .truncated = info.healthError {
+    } else {
+        Issue.record("expected .truncated, got \(String(describing: info.healthError))")
+    }
+}

@@ -271,7 +271,7 @@ final class ProbeRun {
         }
         guard let end = ends.max(), end < header - max(0.5, header * 0.1) else { return }
         truncated = true
-        problems.append("packets stop at \(format(end)) s but the header says the file lasts \(format(header)) s")
+        problems.append("packets stop at \(MediaInfo.seconds(end)) s but the header says the file lasts \(MediaInfo.seconds(header)) s")
     }
 
     // MARK: Assembling the answer
@@ -395,10 +395,6 @@ final class ProbeRun {
     func detail(of error: any Error) -> String {
         if case MediaError.decodeFailed(_, let d) = error { return d }
         return "\(error)"
-    }
-
-    func format(_ value: Double) -> String {
-        String(Double(Int((value * 1000).rounded())) / 1000)
     }
 }
 
