@@ -29,6 +29,7 @@ extension StreamInfo {
     public var summary: String {
         var text = "#\(index) \(kind.rawValue) \(codec)"
         if let profile { text += " (\(profile))" }
+        if kind == .other, let codecTag { text += " [\(codecTag)]" }
         var parts: [String] = []
         if let v = video {
             var size = "\(v.width)x\(v.height)"
