@@ -4,7 +4,7 @@ import MediaTestSupport
 import Testing
 
 /// ffprobe's view of a file: `ffprobe -v error -show_streams -show_format -count_frames -of json FILE`.
-struct FFprobeReport {
+struct FFprobeOracle {
     var streams: [[String: Any]]
     var format: [String: Any]
 
@@ -18,102 +18,102 @@ struct FFprobeReport {
 }
 
 extension Dictionary where Key == String, Value == Any {
-    func string(_ key: String) -> String? { self[key] as? String }
-    func int(_ key: String) -> Int? {
+    func oracleString(_ key: String) -> String? { self[key] as? String }
+    func oracleInt(_ key: String) -> Int? {
         if let i = self[key] as? Int { return i }
         if let s = self[key] as? String { return Int(s) }
         return nil
     }
-    func double(_ key: String) -> Double? {
+    func oracleDouble(_ key: String) -> Double? {
         if let s = self[key] as? String { return Double(s) }
         return self[key] as? Double
     }
     /// `rotation` from the stream's Display Matrix side data.
-    var sideDataRotation: Int? {
+    var oracleSideDataRotation: Int? {
         let list = self["side_data_list"] as? [[String: Any]] ?? []
-        return list.first { $0["side_data_type"] as? String == "Display Matrix" }?.int("rotation")
+        return list.first { $0["side_data_type"] as? String == "Display Matrix" }?.oracleInt("rotation")
     }
 }
 
 /// ffprobe's `sample_aspect_ratio` "2:1" in our "2/1" form.
-func ratio(_ text: String?) -> String? { text.map { $0.replacingOccurrences(of: ":", with: "/") } }
+func ffprobeRatio(_ text: String?) -> String? { text.map { $0.replacingOccurrences(of: ":", with: "/") } }
 
 @Test(arguments: Fixture.allCases)
 func probeAgreesWithFFprobe(_ fixture: Fixture) async throws {
     let path = try await TestCorpus.shared.path(fixture)
     let info = try MediaProbe.probe(path)
-    let oracle = try FFprobeReport(path: path)
+    let oracle = try FFprobeOracle(path: path)
 
     #expect(info.isHealthy, "\(info.problems)")
-    #expect(info.format == oracle.format.string("format_name"))
-    #expect(info.size == Int64(oracle.format.int("size") ?? -1))
+    #expect(info.format == oracle.format.oracleString("format_name"))
+    #expect(info.size == Int64(oracle.format.oracleInt("size") ?? -1))
     #expect(info.isImage == fixture.isImage)
-    if let d = oracle.format.double("duration") {
+    if let d = oracle.format.oracleDouble("duration") {
         let ours = try #require(info.duration)
         #expect(abs(ours - d) <= 0.001, "format duration \(ours) vs \(d)")
     } else {
         #expect(info.duration == nil)
     }
-    #expect(info.bitRate.map(Int.init) == oracle.format.int("bit_rate"), "format bit_rate")
-    if let start = oracle.format.double("start_time") {
+    #expect(info.bitRate.map(Int.init) == oracle.format.oracleInt("bit_rate"), "format bit_rate")
+    if let start = oracle.format.oracleDouble("start_time") {
         #expect(abs((info.startTime ?? .nan) - start) <= 0.000_001, "format start_time")
     }
 
     #expect(info.streams.count == oracle.streams.count)
     for (ours, theirs) in zip(info.streams, oracle.streams) {
         let label = "\(fixture.rawValue) stream \(ours.index)"
-        #expect(ours.index == theirs.int("index"))
-        #expect(ours.codec == theirs.string("codec_name"), "\(label)")
-        #expect(ours.profile == theirs.string("profile"), "\(label) profile")
-        #expect(ours.timeBase.description == theirs.string("time_base"), "\(label) time_base")
-        let tag = theirs.string("codec_tag_string")
+        #expect(ours.index == theirs.oracleInt("index"))
+        #expect(ours.codec == theirs.oracleString("codec_name"), "\(label)")
+        #expect(ours.profile == theirs.oracleString("profile"), "\(label) profile")
+        #expect(ours.timeBase.description == theirs.oracleString("time_base"), "\(label) time_base")
+        let tag = theirs.oracleString("codec_tag_string")
         #expect(ours.codecTag == (tag == "[0][0][0][0]" ? nil : tag), "\(label) codec_tag")
-        if let start = theirs.double("start_time") {
+        if let start = theirs.oracleDouble("start_time") {
             #expect(abs((ours.startTime ?? .nan) - start) <= 0.000_001, "\(label) start_time")
         }
-        if let d = theirs.double("duration") {
+        if let d = theirs.oracleDouble("duration") {
             #expect(abs((ours.duration ?? .nan) - d) <= 0.001, "\(label) duration \(String(describing: ours.duration)) vs \(d)")
             #expect(!ours.durationFromPackets)
         } else if ours.kind == .video || ours.kind == .audio {
             // The container records no stream duration (Matroska): ours is computed from the packets.
             #expect(ours.durationFromPackets, "\(label)")
         }
-        #expect(ours.bitRate.map(Int.init) == theirs.int("bit_rate"), "\(label) bit_rate")
+        #expect(ours.bitRate.map(Int.init) == theirs.oracleInt("bit_rate"), "\(label) bit_rate")
 
         switch ours.kind {
         case .video:
-            #expect(theirs.string("codec_type") == "video")
+            #expect(theirs.oracleString("codec_type") == "video")
             let v = try #require(ours.video)
-            #expect(v.width == theirs.int("width") && v.height == theirs.int("height"), "\(label) size")
-            #expect(v.pixFmt == theirs.string("pix_fmt"), "\(label) pix_fmt")
-            #expect(v.colorRange == theirs.string("color_range"), "\(label) color_range")
-            #expect(v.colorSpace == theirs.string("color_space"), "\(label) color_space")
-            #expect(v.colorPrimaries == theirs.string("color_primaries"), "\(label) color_primaries")
-            #expect(v.colorTransfer == theirs.string("color_transfer"), "\(label) color_transfer")
-            #expect(v.frameRate?.description == theirs.string("avg_frame_rate"), "\(label) avg_frame_rate")
-            #expect(v.realFrameRate?.description == theirs.string("r_frame_rate"), "\(label) r_frame_rate")
-            #expect(v.frameCount == theirs.int("nb_read_frames"), "\(label) frame_count")
-            #expect(v.videoDelay == theirs.int("has_b_frames"), "\(label) has_b_frames")
-            #expect(v.hasBFrames == ((theirs.int("has_b_frames") ?? 0) > 0))
-            #expect(v.rotation == (theirs.sideDataRotation ?? 0), "\(label) rotation")
-            if let bits = theirs.int("bits_per_raw_sample") { #expect(v.bitDepth == bits, "\(label) bits_per_raw_sample") }
-            if let level = theirs.int("level"), level != -99 { #expect(v.level == level, "\(label) level") }
-            if let sar = ratio(theirs.string("sample_aspect_ratio")) { #expect(v.sar?.description == sar, "\(label) sar") }
+            #expect(v.width == theirs.oracleInt("width") && v.height == theirs.oracleInt("height"), "\(label) size")
+            #expect(v.pixFmt == theirs.oracleString("pix_fmt"), "\(label) pix_fmt")
+            #expect(v.colorRange == theirs.oracleString("color_range"), "\(label) color_range")
+            #expect(v.colorSpace == theirs.oracleString("color_space"), "\(label) color_space")
+            #expect(v.colorPrimaries == theirs.oracleString("color_primaries"), "\(label) color_primaries")
+            #expect(v.colorTransfer == theirs.oracleString("color_transfer"), "\(label) color_transfer")
+            #expect(v.frameRate?.description == theirs.oracleString("avg_frame_rate"), "\(label) avg_frame_rate")
+            #expect(v.realFrameRate?.description == theirs.oracleString("r_frame_rate"), "\(label) r_frame_rate")
+            #expect(v.frameCount == theirs.oracleInt("nb_read_frames"), "\(label) frame_count")
+            #expect(v.videoDelay == theirs.oracleInt("has_b_frames"), "\(label) has_b_frames")
+            #expect(v.hasBFrames == ((theirs.oracleInt("has_b_frames") ?? 0) > 0))
+            #expect(v.rotation == (theirs.oracleSideDataRotation ?? 0), "\(label) rotation")
+            if let bits = theirs.oracleInt("bits_per_raw_sample") { #expect(v.bitDepth == bits, "\(label) bits_per_raw_sample") }
+            if let level = theirs.oracleInt("level"), level != -99 { #expect(v.level == level, "\(label) level") }
+            if let sar = ffprobeRatio(theirs.oracleString("sample_aspect_ratio")) { #expect(v.sar?.description == sar, "\(label) sar") }
             #expect((v.keyframeCount ?? 0) >= 1)
             #expect((v.keyframeCount ?? 0) <= (v.frameCount ?? 0) + 1)
         case .audio:
-            #expect(theirs.string("codec_type") == "audio")
+            #expect(theirs.oracleString("codec_type") == "audio")
             let a = try #require(ours.audio)
-            #expect(a.sampleRate == theirs.int("sample_rate"), "\(label) sample_rate")
-            #expect(a.channels == theirs.int("channels"), "\(label) channels")
-            #expect(a.channelLayout == theirs.string("channel_layout"), "\(label) channel_layout")
-            #expect(a.sampleFmt == theirs.string("sample_fmt"), "\(label) sample_fmt")
-            #expect(a.frameCount == theirs.int("nb_read_frames"), "\(label) frame_count")
+            #expect(a.sampleRate == theirs.oracleInt("sample_rate"), "\(label) sample_rate")
+            #expect(a.channels == theirs.oracleInt("channels"), "\(label) channels")
+            #expect(a.channelLayout == theirs.oracleString("channel_layout"), "\(label) channel_layout")
+            #expect(a.sampleFmt == theirs.oracleString("sample_fmt"), "\(label) sample_fmt")
+            #expect(a.frameCount == theirs.oracleInt("nb_read_frames"), "\(label) frame_count")
         case .image:
             let i = try #require(ours.image)
-            #expect(i.width == theirs.int("width") && i.height == theirs.int("height"), "\(label) size")
-            #expect(i.pixFmt == theirs.string("pix_fmt"), "\(label) pix_fmt")
-            if let bits = theirs.int("bits_per_raw_sample") { #expect(i.bitDepth == bits, "\(label) bits") }
+            #expect(i.width == theirs.oracleInt("width") && i.height == theirs.oracleInt("height"), "\(label) size")
+            #expect(i.pixFmt == theirs.oracleString("pix_fmt"), "\(label) pix_fmt")
+            if let bits = theirs.oracleInt("bits_per_raw_sample") { #expect(i.bitDepth == bits, "\(label) bits") }
         case .other:
             break
         }
@@ -190,10 +190,10 @@ func firstAndLastPtsMatchDecodedFrames(_ fixture: Fixture) async throws {
 
 @Test func editListCutCountsDisplayedFramesNotSamples() async throws {
     let path = try await TestCorpus.shared.path(.editListCut)
-    let oracle = try FFprobeReport(path: path)
+    let oracle = try FFprobeOracle(path: path)
     let video = try #require(try MediaProbe.probe(path).video?.video)
-    let readFrames = try #require(oracle.streams.first?.int("nb_read_frames"))
-    let samples = try #require(oracle.streams.first?.int("nb_frames"))
+    let readFrames = try #require(oracle.streams.first?.oracleInt("nb_read_frames"))
+    let samples = try #require(oracle.streams.first?.oracleInt("nb_frames"))
     #expect(samples == 121)
     #expect(readFrames < samples)
     #expect(video.frameCount == readFrames)
