@@ -186,11 +186,15 @@ private final class VideoTrack {
         bt709 = ColorSpec(name: settings.colorSpace)?.isBT709 ?? true
         encoder = try CodecEncoder(name: settings.codec, path: output.path)
         let ctx = encoder.context
-        timeBase = AVRational(num: Int32(settings.frameRate.den), den: Int32(settings.frameRate.num))
+        // The reduced 1/fps: frame i has pts i, and movenc's track time scale follows from it.
+        let rate = av_make_q(Int32(settings.frameRate.num), Int32(settings.frameRate.den))
+        var reduced = AVRational()
+        av_reduce(&reduced.num, &reduced.den, Int64(rate.num), Int64(rate.den), Int64(Int32.max))
+        timeBase = av_inv_q(reduced)
         ctx.pointee.width = Int32(width)
         ctx.pointee.height = Int32(height)
         ctx.pointee.time_base = timeBase
-        ctx.pointee.framerate = settings.frameRate.av
+        ctx.pointee.framerate = reduced
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         ctx.pointee.pix_fmt = pixelFormat
         ctx.pointee.gop_size = Int32(settings.gopFrames)
@@ -213,8 +217,11 @@ private final class VideoTrack {
         default:
             break
         }
-        try encoder.open()
-        streamIndex = try output.addStream(for: encoder, frameRate: settings.frameRate)
+        var profileText = ""
+        if let profile = settings.profile { profileText = "profile \(profile), " }
+        try encoder.open(
+            describing: "\(profileText)\(settings.pixelFormat), \(width)x\(height), \(settings.frameRate) fps, preset \(settings.preset)")
+        streamIndex = try output.addStream(for: encoder, frameRate: Rational(reduced))
 
         yuv.pointer.pointee.format = pixelFormat.rawValue
         yuv.pointer.pointee.width = Int32(width)
@@ -318,7 +325,7 @@ private final class AudioTrack {
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(settings.sampleRate))
         ctx.pointee.thread_count = 1
         if output.wantsGlobalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        try encoder.open()
+        try encoder.open(describing: "\(settings.sampleRate) Hz, \(settings.channels) channels, \(settings.bitRate) b/s")
         frameSize = ctx.pointee.frame_size > 0 ? Int(ctx.pointee.frame_size) : 1024
         guard let fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, Int32(channels), Int32(frameSize)) else {
             throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate the audio queue")
