@@ -197,6 +197,19 @@ import Testing
         #expect(abs(duration - 37 / rate.doubleValue) < 0.000_001, "duration \(duration)")
     }
 
+    /// A .mov path gets a QuickTime file; any other extension gets MP4.
+    @Test(arguments: [("clip.mov", "qt  "), ("clip.mp4", "isom"), ("clip.video", "isom")])
+    func containerFollowsTheExtension(name: String, brand: String) throws {
+        let dir = TestCorpus.shared.scratchDirectory("encode-container")
+        let path = dir.appendingPathComponent(name).path
+        let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
+        for i in 0..<3 { try writer.append(TestPictures.gradient(width: 64, height: 48, index: i)) }
+        try writer.finish()
+        let out = try runProcess("ffprobe", ["-v", "error", "-show_entries", "format_tags=major_brand", "-of", "csv=p=0", path])
+        #expect(out.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == brand.trimmingCharacters(in: .whitespaces))
+        #expect(try EncodeOracle.topLevelBoxes(path).prefix(2) == ["ftyp", "moov"])
+    }
+
     /// Without audio settings the file has one video stream, and appending audio is refused.
     @Test func noAudioSettingsMeansNoAudioStream() throws {
         let dir = TestCorpus.shared.scratchDirectory("encode-noaudio")
