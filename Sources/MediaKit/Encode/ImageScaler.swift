@@ -31,6 +31,12 @@ final class ImageScaler {
         _ = sws_setColorspaceDetails(pointer, sws_getCoefficients(SWS_CS_DEFAULT), 1, table, 0, 0, 1 << 16, 1 << 16)
     }
 
+    /// YUV to limited-range YUV: converts the range when the source is full range (the matrix is kept).
+    func setYUVToLimitedYUV(sourceFullRange: Bool, bt709: Bool) {
+        let table = sws_getCoefficients(bt709 ? SWS_CS_ITU709 : SWS_CS_SMPTE170M)
+        _ = sws_setColorspaceDetails(pointer, table, sourceFullRange ? 1 : 0, table, 0, 0, 1 << 16, 1 << 16)
+    }
+
     /// Keeps full-range RGB on both sides of an RGB to RGB scale.
     func setRGBToRGB() {
         let table = sws_getCoefficients(SWS_CS_DEFAULT)

@@ -79,6 +79,18 @@ public final class VideoWriter {
         frameCount += 1
     }
 
+    /// Encodes a decoded picture as the next frame: for MediaKit's own re-encoding, where pictures come
+    /// from a decoder and need no trip through RGB.
+    ///
+    /// A frame in the encoder's pixel format and size is encoded as it is; any other is converted with
+    /// libswscale (size, chroma layout and range; YUV is taken to use `settings.colorSpace`'s matrix).
+    /// The frame's own timestamp and picture type are ignored: it becomes frame `frameCount`.
+    func append(decoded frame: Frame) throws {
+        try checkOpen()
+        try guarded { try video.append(decoded: frame, index: Int64(frameCount), output: output) }
+        frameCount += 1
+    }
+
     /// Queues audio samples and encodes every full AAC frame they complete.
     /// - Parameter samples: interleaved float samples in [-1, 1], `settings.audio.channels` per instant.
     /// - Throws: `MediaError.invalidArgument` when the settings have no audio or the count is not a multiple
@@ -160,6 +172,9 @@ private final class VideoTrack {
     var source = Frame()
     var scaler: ImageScaler?
     var scalerHasAlpha = false
+    /// The converter for decoded pictures in another format or size, and the (format, width, height) it is for.
+    var decodedScaler: ImageScaler?
+    var decodedScalerKey: [Int] = []
 
     /// The encoder pixel format, checked against the size (4:2:0 needs even width and height).
     static func pixelFormat(_ settings: VideoEncodeSettings, path: String) throws -> AVPixelFormat {
@@ -263,6 +278,50 @@ private final class VideoTrack {
         }
         yuv.pointer.pointee.pts = index
         try encoder.encode(yuv) { packet in try self.write(packet, output: output) }
+    }
+
+    func append(decoded frame: Frame, index: Int64, output: OutputContainer) throws {
+        let f = frame.pointer
+        guard f.pointee.width > 0, f.pointee.height > 0, f.pointee.format >= 0 else {
+            throw MediaError.invalidArgument("\(output.path): picture \(index) is not a decoded video frame")
+        }
+        let picture: Frame
+        if f.pointee.format == yuv.pointer.pointee.format && Int(f.pointee.width) == width && Int(f.pointee.height) == height {
+            picture = Frame()
+            if av_frame_ref(picture.pointer, f) < 0 {
+                throw MediaError.encodeFailed(path: output.path, detail: "cannot reference picture \(index)")
+            }
+        } else {
+            let format = AVPixelFormat(rawValue: f.pointee.format)
+            let size = (Int(f.pointee.width), Int(f.pointee.height))
+            if decodedScaler == nil || decodedScalerKey != [Int(format.rawValue), size.0, size.1] {
+                let scaler = try ImageScaler(
+                    source: format, sourceSize: size, destination: AVPixelFormat(rawValue: yuv.pointer.pointee.format),
+                    destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND, context: output.path)
+                let fullRange = f.pointee.color_range == AVCOL_RANGE_JPEG || Self.isFullRangeFormat(format)
+                scaler.setYUVToLimitedYUV(sourceFullRange: fullRange, bt709: bt709)
+                decodedScaler = scaler
+                decodedScalerKey = [Int(format.rawValue), size.0, size.1]
+            }
+            if av_frame_make_writable(yuv.pointer) < 0 {
+                throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate a \(width)x\(height) picture")
+            }
+            let lines = decodedScaler!.scale(frame, into: yuv)
+            if lines != Int32(height) {
+                throw MediaError.encodeFailed(path: output.path, detail: "picture \(index) conversion failed (\(lines))")
+            }
+            picture = yuv
+        }
+        picture.pointer.pointee.pts = index
+        // libx264 turns an input I picture into a keyframe: the source's GOP must not leak into ours.
+        picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        picture.pointer.pointee.key_frame = 0
+        try encoder.encode(picture) { packet in try self.write(packet, output: output) }
+    }
+
+    /// The deprecated full-range "J" formats that carry their range in the format instead of the tag.
+    static func isFullRangeFormat(_ format: AVPixelFormat) -> Bool {
+        [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P].contains(format)
     }
 
     func flush(output: OutputContainer) throws {
