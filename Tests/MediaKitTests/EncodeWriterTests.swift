@@ -283,8 +283,9 @@ import Testing
         #expect(throws: MediaError.self) { try writer.append(PixelImage(width: 66, height: 48, red: 0, green: 0, blue: 0)) }
         #expect(throws: MediaError.self) { try writer.appendAudio([0.1, 0.2, 0.3]) }
         try writer.append(PixelImage(width: 64, height: 48, red: 9, green: 9, blue: 9))
-        try writer.appendAudio([0.1, 0.2])
+        try writer.appendAudio([0.1, 0.2, .nan, .infinity, 2, -3])
         try writer.finish()
+        #expect(writer.audioSampleCount == 3)
         #expect(throws: MediaError.self) { try writer.append(PixelImage(width: 64, height: 48, red: 9, green: 9, blue: 9)) }
         #expect(throws: MediaError.self) { try writer.finish() }
         #expect(EncodeOracle.contents(dir) == ["bad.mp4"])

@@ -92,7 +92,11 @@ public final class VideoWriter {
     }
 
     /// Queues audio samples and encodes every full AAC frame they complete.
-    /// - Parameter samples: interleaved float samples in [-1, 1], `settings.audio.channels` per instant.
+    ///
+    /// Append audio alongside the pictures (say one picture's worth at a time): the muxer interleaves the
+    /// two streams and holds packets of one until the other catches up.
+    /// - Parameter samples: interleaved float samples in [-1, 1] (values outside are clipped, NaN becomes 0),
+    ///   `settings.audio.channels` per instant.
     /// - Throws: `MediaError.invalidArgument` when the settings have no audio or the count is not a multiple
     ///   of the channel count; `MediaError.encodeFailed` when encoding fails.
     public func appendAudio(_ samples: [Float]) throws {
@@ -407,7 +411,10 @@ private final class AudioTrack {
                         let plane = dst.baseAddress! + c * n
                         var i = (done * channels) + c
                         for s in 0..<n {
-                            plane[s] = src[i]
+                            // NaN or infinity would make the AAC encoder refuse the frame; louder than
+                            // full scale would clip in any player anyway.
+                            let x = src[i]
+                            plane[s] = x.isFinite ? Swift.max(-1, Swift.min(1, x)) : 0
                             i += channels
                         }
                     }
