@@ -135,7 +135,7 @@ enum EncodeOracle {
 }
 
 /// Pictures with known content for the writer tests.
-enum TestPictures {
+enum EncodeTestPictures {
     /// A smooth gradient, different for each `index` (blue rises with it), plus a white block that moves with it.
     static func gradient(width: Int, height: Int, index: Int, alpha: Bool = false) -> PixelImage {
         let bpp = alpha ? 4 : 3

@@ -12,11 +12,11 @@ import Testing
         var settings = VideoEncodeSettings(width: 1280, height: 720)
         settings.audio = AudioEncodeSettings()
         let writer = try VideoWriter(path: path, settings: settings)
-        let base = TestPictures.gradient(width: 1280, height: 720, index: 0)
+        let base = EncodeTestPictures.gradient(width: 1280, height: 720, index: 0)
         let tone = AudioTone.sine(frequency: 440, seconds: 121.0 / 24.0, sampleRate: 48000, channels: 2)
         let perFrame = 2000 * 2
         for i in 0..<121 {
-            try writer.append(TestPictures.moving(base, index: i))
+            try writer.append(EncodeTestPictures.moving(base, index: i))
             let start = min(tone.count, i * perFrame)
             let end = i == 120 ? tone.count : min(tone.count, start + perFrame)
             try writer.appendAudio(Array(tone[start..<end]))
@@ -90,8 +90,8 @@ import Testing
         let colours: [(UInt8, UInt8, UInt8)] = [
             (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255), (16, 16, 16), (128, 128, 128), (255, 200, 0), (0, 180, 200),
         ]
-        var input = colours.map { TestPictures.solid(width: w, height: h, $0, alpha: alpha) }
-        input += (0..<8).map { TestPictures.gradient(width: w, height: h, index: $0, alpha: alpha) }
+        var input = colours.map { EncodeTestPictures.solid(width: w, height: h, $0, alpha: alpha) }
+        input += (0..<8).map { EncodeTestPictures.gradient(width: w, height: h, index: $0, alpha: alpha) }
         let writer = try VideoWriter(path: path, settings: settings)
         for picture in input { try writer.append(picture) }
         try writer.finish()
@@ -137,7 +137,7 @@ import Testing
             try writer.appendAudio(Array(tone[(offset * channels)..<((offset + n) * channels)]))
             offset += n
         }
-        let frame = TestPictures.solid(width: 64, height: 48, (30, 60, 90))
+        let frame = EncodeTestPictures.solid(width: 64, height: 48, (30, 60, 90))
         for _ in 0..<48 { try writer.append(frame) }
         try writer.finish()
 
@@ -186,8 +186,8 @@ import Testing
         let path = dir.appendingPathComponent("rate.mp4").path
         let settings = VideoEncodeSettings(width: 96, height: 64, frameRate: rate)
         let writer = try VideoWriter(path: path, settings: settings)
-        let base = TestPictures.gradient(width: 96, height: 64, index: 0)
-        for i in 0..<37 { try writer.append(TestPictures.moving(base, index: i)) }
+        let base = EncodeTestPictures.gradient(width: 96, height: 64, index: 0)
+        for i in 0..<37 { try writer.append(EncodeTestPictures.moving(base, index: i)) }
         try writer.finish()
         let v = EncodeOracle.stream(try EncodeOracle.streams(path), "video")
         #expect(EncodeOracle.text(v, "nb_read_frames") == "37")
@@ -203,7 +203,7 @@ import Testing
         let dir = TestCorpus.shared.scratchDirectory("encode-container")
         let path = dir.appendingPathComponent(name).path
         let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
-        for i in 0..<3 { try writer.append(TestPictures.gradient(width: 64, height: 48, index: i)) }
+        for i in 0..<3 { try writer.append(EncodeTestPictures.gradient(width: 64, height: 48, index: i)) }
         try writer.finish()
         let out = try runProcess("ffprobe", ["-v", "error", "-show_entries", "format_tags=major_brand", "-of", "csv=p=0", path])
         #expect(out.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == brand.trimmingCharacters(in: .whitespaces))
@@ -216,7 +216,7 @@ import Testing
         let path = dir.appendingPathComponent("silent.mp4").path
         let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
         #expect(throws: MediaError.self) { try writer.appendAudio([0, 0]) }
-        for i in 0..<10 { try writer.append(TestPictures.gradient(width: 64, height: 48, index: i)) }
+        for i in 0..<10 { try writer.append(EncodeTestPictures.gradient(width: 64, height: 48, index: i)) }
         try writer.finish()
         let streams = try EncodeOracle.streams(path)
         #expect(streams.count == 1)
@@ -230,7 +230,7 @@ import Testing
         let path = dir.appendingPathComponent("odd444.mp4").path
         var settings = VideoEncodeSettings(width: 321, height: 241, profile: "high444", pixelFormat: "yuv444p")
         let writer = try VideoWriter(path: path, settings: settings)
-        let input = (0..<6).map { TestPictures.gradient(width: 321, height: 241, index: $0) }
+        let input = (0..<6).map { EncodeTestPictures.gradient(width: 321, height: 241, index: $0) }
         for picture in input { try writer.append(picture) }
         try writer.finish()
         let v = EncodeOracle.stream(try EncodeOracle.streams(path), "video")
@@ -300,7 +300,7 @@ import Testing
             var settings = VideoEncodeSettings(width: 64, height: 48)
             settings.audio = AudioEncodeSettings()
             let writer = try VideoWriter(path: path, settings: settings)
-            for i in 0..<30 { try writer.append(TestPictures.gradient(width: 64, height: 48, index: i)) }
+            for i in 0..<30 { try writer.append(EncodeTestPictures.gradient(width: 64, height: 48, index: i)) }
             try writer.appendAudio(AudioTone.sine(frequency: 440, seconds: 1, sampleRate: 48000, channels: 2))
             #expect(EncodeOracle.contents(dir).count == 1)  // the hidden temporary file
             #expect(!FileManager.default.fileExists(atPath: path))
@@ -311,7 +311,7 @@ import Testing
         try old.write(to: URL(fileURLWithPath: path))
         do {
             let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
-            try writer.append(TestPictures.gradient(width: 64, height: 48, index: 0))
+            try writer.append(EncodeTestPictures.gradient(width: 64, height: 48, index: 0))
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == old)
         #expect(EncodeOracle.contents(dir) == ["clip.mp4"])
@@ -323,13 +323,13 @@ import Testing
             var settings = VideoEncodeSettings(width: 64, height: 48)
             settings.audio = AudioEncodeSettings()
             let silent = try VideoWriter(path: path, settings: settings)
-            try silent.append(TestPictures.gradient(width: 64, height: 48, index: 0))
+            try silent.append(EncodeTestPictures.gradient(width: 64, height: 48, index: 0))
             #expect(throws: MediaError.self) { try silent.finish() }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == old)
 
         let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
-        for i in 0..<5 { try writer.append(TestPictures.gradient(width: 64, height: 48, index: i)) }
+        for i in 0..<5 { try writer.append(EncodeTestPictures.gradient(width: 64, height: 48, index: i)) }
         try writer.finish()
         #expect(EncodeOracle.text(try EncodeOracle.streams(path).first, "nb_read_frames") == "5")
         #expect(EncodeOracle.contents(dir) == ["clip.mp4"])
