@@ -81,4 +81,54 @@ import Testing
         #expect(worst >= 35, "\(line)")
         // Without the range conversion this measures about 28 dB.
     }
+
+    /// A whole Kling-shaped clip re-encoded from its decoded pictures and decoded AAC: the same frames, and
+    /// exactly the audio samples the decoder gave.
+    @Test func decodedClipWithAudioIsReencoded() async throws {
+        let source = try await TestCorpus.shared.path(.bframesAAC)
+        let dir = TestCorpus.shared.scratchDirectory("encode-decoded-av")
+        let path = dir.appendingPathComponent("reencoded.mp4").path
+        var settings = VideoEncodeSettings(width: 1280, height: 720, colorSpace: "bt601")
+        settings.audio = AudioEncodeSettings()
+        let writer = try VideoWriter(path: path, settings: settings)
+
+        let input = try InputContainer(path: source)
+        let v = try #require(input.bestStream(AVMEDIA_TYPE_VIDEO))
+        let a = try #require(input.bestStream(AVMEDIA_TYPE_AUDIO))
+        let decoders = [v: try CodecDecoder(container: input, stream: v), a: try CodecDecoder(container: input, stream: a)]
+        let packet = Packet()
+        let frame = Frame()
+        func drain(_ index: Int) throws {
+            while try decoders[index]!.receive(into: frame) == .frame {
+                if index == v { try writer.append(decoded: frame) } else { try writer.appendAudio(decoded: frame) }
+                frame.unref()
+            }
+        }
+        while try input.read(into: packet) {
+            guard decoders[packet.streamIndex] != nil else { continue }
+            _ = try decoders[packet.streamIndex]!.send(packet)
+            try drain(packet.streamIndex)
+        }
+        for index in [v, a] {
+            _ = try decoders[index]!.send(nil)
+            try drain(index)
+        }
+        // A decoded frame of the wrong kind is refused without breaking the writer.
+        let stray = Frame()
+        #expect(throws: MediaError.self) { try writer.appendAudio(decoded: stray) }
+        try writer.finish()
+
+        #expect(writer.frameCount == 121)
+        #expect(writer.audioSampleCount >= 242_000 && writer.audioSampleCount < 242_000 + 1024)
+        let streams = try EncodeOracle.streams(path)
+        let video = EncodeOracle.stream(streams, "video")
+        let audio = EncodeOracle.stream(streams, "audio")
+        #expect(EncodeOracle.text(video, "nb_read_frames") == "121")
+        #expect(EncodeOracle.text(video, "duration") == "5.041667")
+        #expect(EncodeOracle.text(audio, "duration_ts") == String(writer.audioSampleCount))
+        let decoded = try EncodeOracle.decodeAudio(path)
+        let left = EncodeOracle.channel(decoded, 0, of: 2)[4096..<200_000]
+        let at440 = EncodeOracle.goertzel(left, frequency: 440, sampleRate: 48000)
+        #expect(at440 > 100 * EncodeOracle.goertzel(left, frequency: 880, sampleRate: 48000))
+    }
 }

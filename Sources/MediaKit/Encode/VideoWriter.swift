@@ -112,6 +112,18 @@ public final class VideoWriter {
         audioSampleCount += samples.count / audio.channels
     }
 
+    /// Queues a decoded audio frame (float, planar or interleaved, at the settings' rate and channel count):
+    /// for MediaKit's own re-encoding. Other sample formats and rates are refused (no resampler is linked).
+    func appendAudio(decoded frame: Frame) throws {
+        try checkOpen()
+        guard let audio else {
+            throw MediaError.invalidArgument("\(path): audio was appended but the settings have no audio")
+        }
+        var count = 0
+        try guarded { count = try audio.append(decoded: frame, output: output) }
+        audioSampleCount += count
+    }
+
     /// Flushes the encoders, writes the index before the media data and renames the file to `path`.
     /// - Returns: `path`.
     /// - Throws: `MediaError.encodeFailed` when no picture was appended, when the settings have audio but no
@@ -148,11 +160,13 @@ public final class VideoWriter {
         }
     }
 
-    /// Runs `body`; any error makes the writer unusable (its temporary file is deleted on deinit).
+    /// Runs `body`; any error but a refused argument (thrown before anything was encoded) makes the writer
+    /// unusable (its temporary file is deleted on deinit).
     private func guarded(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as MediaError {
+            if case .invalidArgument = error { throw error }
             state = .failed(error)
             throw error
         } catch {
@@ -432,6 +446,40 @@ private final class AudioTrack {
                 try encodeQueued(frameSize, output: output)
             }
         }
+    }
+
+    /// Queues a decoded audio frame (planar or interleaved float at the track's rate and channel count).
+    /// Returns the number of samples per channel it held.
+    func append(decoded frame: Frame, output: OutputContainer) throws -> Int {
+        let f = frame.pointer
+        let n = Int(f.pointee.nb_samples)
+        guard Int(f.pointee.sample_rate) == sampleRate, Int(f.pointee.ch_layout.nb_channels) == channels else {
+            throw MediaError.invalidArgument(
+                "\(output.path): decoded audio is \(f.pointee.sample_rate) Hz with \(f.pointee.ch_layout.nb_channels) channels, "
+                    + "the track is \(sampleRate) Hz with \(channels)")
+        }
+        guard n > 0 else { return 0 }
+        switch AVSampleFormat(rawValue: f.pointee.format) {
+        case AV_SAMPLE_FMT_FLTP:
+            let written = UnsafeMutableRawPointer(f.pointee.extended_data).withMemoryRebound(
+                to: UnsafeMutableRawPointer?.self, capacity: channels
+            ) { av_audio_fifo_write(fifo, $0, Int32(n)) }
+            if written < Int32(n) {
+                throw MediaError.encodeFailed(path: output.path, detail: "cannot queue audio samples")
+            }
+            while Int(av_audio_fifo_size(fifo)) >= frameSize {
+                try encodeQueued(frameSize, output: output)
+            }
+        case AV_SAMPLE_FMT_FLT:
+            let samples = UnsafeRawPointer(f.pointee.data.0!).withMemoryRebound(to: Float.self, capacity: n * channels) {
+                [Float](UnsafeBufferPointer(start: $0, count: n * channels))
+            }
+            try append(samples, output: output)
+        default:
+            let name = ffString(av_get_sample_fmt_name(AVSampleFormat(rawValue: f.pointee.format))) ?? "unknown"
+            throw MediaError.invalidArgument("\(output.path): decoded audio in sample format \(name) is not float; convert it first")
+        }
+        return n
     }
 
     /// Encodes what is left (a short last frame, which the encoder pads) and drains the encoder.
