@@ -82,6 +82,36 @@ import Testing
         // Without the range conversion this measures about 28 dB.
     }
 
+    /// A full-range frame in the encoder's own format and size is still converted to limited range.
+    @Test func fullRangeFrameOfTheSameFormatIsConverted() throws {
+        let dir = TestCorpus.shared.scratchDirectory("encode-decoded-range")
+        let path = dir.appendingPathComponent("range.mp4").path
+        let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: 64, height: 48))
+        let frame = Frame()
+        frame.pointer.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        frame.pointer.pointee.width = 64
+        frame.pointer.pointee.height = 48
+        frame.pointer.pointee.color_range = AVCOL_RANGE_JPEG
+        try #require(av_frame_get_buffer(frame.pointer, 0) >= 0)
+        // Full-range grey halves, Y 64 and 192 (read as limited range they would come out as 56 and 205).
+        for y in 0..<48 {
+            for x in 0..<64 { frame.pointer.pointee.data.0![y * Int(frame.pointer.pointee.linesize.0) + x] = x < 32 ? 64 : 192 }
+        }
+        for y in 0..<24 {
+            for x in 0..<32 {
+                frame.pointer.pointee.data.1![y * Int(frame.pointer.pointee.linesize.1) + x] = 128
+                frame.pointer.pointee.data.2![y * Int(frame.pointer.pointee.linesize.2) + x] = 128
+            }
+        }
+        for _ in 0..<4 { try writer.append(decoded: frame) }
+        try writer.finish()
+        let rgb = try EncodeOracle.decodeRGB(path, width: 64, height: 48, matrix: "bt709")
+        try #require(rgb.count == 4)
+        let dark = Int(rgb[0].pixels[(24 * 64 + 8) * 3])
+        let light = Int(rgb[0].pixels[(24 * 64 + 56) * 3])
+        #expect(abs(dark - 64) <= 3 && abs(light - 192) <= 3, "dark \(dark), light \(light)")
+    }
+
     /// A whole Kling-shaped clip re-encoded from its decoded pictures and decoded AAC: the same frames, and
     /// exactly the audio samples the decoder gave.
     @Test func decodedClipWithAudioIsReencoded() async throws {

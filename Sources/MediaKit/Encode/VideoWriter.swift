@@ -82,7 +82,7 @@ public final class VideoWriter {
     /// Encodes a decoded picture as the next frame: for MediaKit's own re-encoding, where pictures come
     /// from a decoder and need no trip through RGB.
     ///
-    /// A frame in the encoder's pixel format and size is encoded as it is; any other is converted with
+    /// A limited-range frame in the encoder's pixel format and size is encoded as it is; any other is converted with
     /// libswscale (size, chroma layout and range; YUV is taken to use `settings.colorSpace`'s matrix).
     /// The frame's own timestamp and picture type are ignored: it becomes frame `frameCount`.
     func append(decoded frame: Frame) throws {
@@ -190,7 +190,8 @@ private final class VideoTrack {
     var source = Frame()
     var scaler: ImageScaler?
     var scalerHasAlpha = false
-    /// The converter for decoded pictures in another format or size, and the (format, width, height) it is for.
+    /// The converter for decoded pictures in another format, size or range, and the (format, width, height,
+    /// range) it is for.
     var decodedScaler: ImageScaler?
     var decodedScalerKey: [Int] = []
 
@@ -304,7 +305,8 @@ private final class VideoTrack {
             throw MediaError.invalidArgument("\(output.path): picture \(index) is not a decoded video frame")
         }
         let picture: Frame
-        if f.pointee.format == yuv.pointer.pointee.format && Int(f.pointee.width) == width && Int(f.pointee.height) == height {
+        let sameLayout = f.pointee.format == yuv.pointer.pointee.format && Int(f.pointee.width) == width && Int(f.pointee.height) == height
+        if sameLayout && f.pointee.color_range != AVCOL_RANGE_JPEG {
             picture = Frame()
             if av_frame_ref(picture.pointer, f) < 0 {
                 throw MediaError.encodeFailed(path: output.path, detail: "cannot reference picture \(index)")
@@ -312,14 +314,16 @@ private final class VideoTrack {
         } else {
             let format = AVPixelFormat(rawValue: f.pointee.format)
             let size = (Int(f.pointee.width), Int(f.pointee.height))
-            if decodedScaler == nil || decodedScalerKey != [Int(format.rawValue), size.0, size.1] {
+            let key = [Int(format.rawValue), size.0, size.1, Int(f.pointee.color_range.rawValue)]
+            if decodedScaler == nil || decodedScalerKey != key {
+                let fullRange = f.pointee.color_range == AVCOL_RANGE_JPEG || Self.isFullRangeFormat(format) || Self.isRGB(format)
                 let scaler = try ImageScaler(
                     source: format, sourceSize: size, destination: AVPixelFormat(rawValue: yuv.pointer.pointee.format),
-                    destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND, context: output.path)
-                let fullRange = f.pointee.color_range == AVCOL_RANGE_JPEG || Self.isFullRangeFormat(format)
+                    destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND, sourceFullRange: fullRange,
+                    destinationFullRange: false, context: output.path)
                 scaler.setYUVToLimitedYUV(sourceFullRange: fullRange, bt709: bt709)
                 decodedScaler = scaler
-                decodedScalerKey = [Int(format.rawValue), size.0, size.1]
+                decodedScalerKey = key
             }
             if av_frame_make_writable(yuv.pointer) < 0 {
                 throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate a \(width)x\(height) picture")
@@ -335,6 +339,12 @@ private final class VideoTrack {
         picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
         picture.pointer.pointee.key_frame = 0
         try encoder.encode(picture) { packet in try self.write(packet, output: output) }
+    }
+
+    /// True for RGB layouts (always full range).
+    static func isRGB(_ format: AVPixelFormat) -> Bool {
+        guard let desc = av_pix_fmt_desc_get(format) else { return false }
+        return desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0
     }
 
     /// The deprecated full-range "J" formats that carry their range in the format instead of the tag.
@@ -363,7 +373,8 @@ private final class VideoTrack {
         }
         let newScaler = try ImageScaler(
             source: format, sourceSize: (width, height), destination: AVPixelFormat(rawValue: yuv.pointer.pointee.format),
-            destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, context: path)
+            destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, sourceFullRange: true,
+            destinationFullRange: false, context: path)
         newScaler.setRGBToLimitedYUV(bt709: bt709)
         source = frame
         scaler = newScaler
