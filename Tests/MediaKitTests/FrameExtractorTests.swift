@@ -110,6 +110,35 @@ import Testing
         #expect(frame.image.psnr(previous) ?? 100 < 35)
     }
 
+    /// Zeroed bytes in the last displayed frame's packet (file size and index intact): the H.264 decoder
+    /// reports a CABAC error and `--last` fails (`decodeFailed` or `unconfirmedFrame`) instead of returning
+    /// the concealed frame or an earlier one. (Garbage that happens to parse, such as all-0xFF or 0xAA
+    /// here, decodes without any error and cannot be detected by FFmpeg or by us.)
+    @Test func corruptLastFrameIsRefused() async throws {
+        let fill: UInt8 = 0
+        let source = try await TestCorpus.shared.path(.bframesAAC)
+        let dir = TestCorpus.shared.scratchDirectory("corrupt")
+        let path = dir.appendingPathComponent("corrupt.mp4").path
+        try ffmpeg(["-i", source, "-c", "copy", "-movflags", "+faststart", path])
+        let packets = try runProcess(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,pos,size", "-of", "csv=p=0", path])
+        let rows = packets.stdoutText.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").compactMap { Int($0) } }
+        let last = try #require(rows.filter { $0.count == 3 }.max { $0[0] < $1[0] })
+        let (pos, size) = (last[2], last[1])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in (pos + 200)..<(pos + size - 200) { bytes[i] = fill }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let output = dir.appendingPathComponent("out.png").path
+        do {
+            let frame = try FrameExtractor.extractToFile(from: path, .last, to: output)
+            Issue.record("a corrupt last frame was returned (pts \(frame.pts))")
+        } catch let error as MediaError {
+            #expect(["unconfirmedFrame", "decodeFailed"].contains(caseName(error)), "\(error)")
+            #expect(error.path == path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     /// `--last` decodes only the tail: one seek and at most a GOP (48 frames) plus reorder delay.
     @Test func lastDecodesOnlyTheTail() async throws {
         let frame = try FrameExtractor.extract(from: try await TestCorpus.shared.path(.bframesAAC), .last)
