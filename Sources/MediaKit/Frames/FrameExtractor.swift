@@ -35,7 +35,9 @@ public enum FrameExtractor {
             found = try byPresentationOrder(reader, path: path, pixelLimit: options.pixelLimit) { pts in
                 guard n < pts.count else {
                     throw MediaError.frameOutOfRange(
-                        path: path, detail: "frame index \(n) is past the end: the video has \(pts.count) frames (0...\(pts.count - 1))")
+                        path: path,
+                        detail:
+                            "frame index \(n) is past the end: the video has \(pts.count) frame\(pts.count == 1 ? "" : "s") (0...\(pts.count - 1))")
                 }
                 return n
             }
