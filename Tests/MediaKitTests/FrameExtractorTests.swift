@@ -186,6 +186,15 @@ import Testing
         }
     }
 
+    /// A file without video gives `noStream`, for every selector.
+    @Test func audioOnlyFileHasNoVideo() async throws {
+        let path = TestCorpus.shared.scratchDirectory("audio").appendingPathComponent("tone.m4a").path
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", path])
+        for selector in [FrameSelector.first, .last, .index(0), .time(0)] {
+            #expect(throws: MediaError.noStream(path: path, kind: "video")) { try FrameExtractor.extract(from: path, selector) }
+        }
+    }
+
     /// The pixel limit is checked from the stream parameters before decoding.
     @Test func pixelLimitIsEnforced() async throws {
         let path = try await TestCorpus.shared.path(.bframesAAC)
