@@ -186,6 +186,25 @@ import Testing
         }
     }
 
+    /// A WebM cut to 70% of its bytes has no index to betray it; its per-track DURATION tag does, so
+    /// `--last` fails with `truncated` instead of returning the last frame that survived.
+    @Test func truncatedWebMLastFails() async throws {
+        let source = try Data(contentsOf: try await TestCorpus.shared.url(.vp9Opus))
+        let dir = TestCorpus.shared.scratchDirectory("webm")
+        let path = dir.appendingPathComponent("cut.webm").path
+        try source.prefix(source.count * 7 / 10).write(to: URL(fileURLWithPath: path))
+        let output = dir.appendingPathComponent("out.png").path
+        do {
+            let frame = try FrameExtractor.extractToFile(from: path, .last, to: output)
+            Issue.record("a truncated WebM gave a frame at \(frame.time) s")
+        } catch let error as MediaError {
+            #expect(caseName(error) == "truncated", "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        // The frames that are there can still be had by index.
+        #expect(try FrameExtractor.extract(from: path, .index(3)).index == 3)
+    }
+
     /// A file without video gives `noStream`, for every selector.
     @Test func audioOnlyFileHasNoVideo() async throws {
         let path = TestCorpus.shared.scratchDirectory("audio").appendingPathComponent("tone.m4a").path
