@@ -59,6 +59,7 @@ public enum FrameExtractor {
         from path: String, _ selector: FrameSelector, to output: String, options: FrameOptions = .init()
     ) throws -> ExtractedFrame {
         let format = try ImageFormat(path: output)
+        try ImageFile.checkQuality(options.quality, path: output)
         let frame = try extract(from: path, selector, options: options)
         try ImageFile.write(frame.image, to: output, format: format, quality: options.quality)
         return frame
@@ -76,6 +77,9 @@ public enum FrameExtractor {
             return false
         }
         guard got else { throw MediaError.decodeFailed(path: reader.path, detail: "no video frame could be decoded") }
+        if kept.isCorrupt {
+            throw MediaError.unconfirmedFrame(path: reader.path, detail: "the decoder reported errors in the first frame")
+        }
         return FoundFrame(frame: kept, index: 0, seeks: 0)
     }
 
