@@ -205,6 +205,27 @@ import Testing
         #expect(try FrameExtractor.extract(from: path, .index(3)).index == 3)
     }
 
+    /// Really odd dimensions (the corpus `oddDimensions` recipe comes out 320x240, as testsrc2 rounds):
+    /// a 321x241 4:4:4 clip gives 321x241 frames equal to the CLI's, and JPEG/WebP keep the size.
+    @Test func oddDimensionsSurvive() async throws {
+        let dir = TestCorpus.shared.scratchDirectory("odd")
+        let path = dir.appendingPathComponent("odd.mp4").path
+        try ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=s=322x242:r=24:d=1", "-vf", "format=yuv444p,crop=321:241:0:0", "-frames:v", "24",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", path,
+        ])
+        let frame = try FrameExtractor.extract(from: path, .last)
+        #expect(frame.image.width == 321 && frame.image.height == 241)
+        let expected = try FrameOracle.frame(path, index: 23, width: 321, height: 241)
+        #expect(frame.image.psnr(expected) ?? 0 >= matchingPSNR)
+        for name in ["odd.jpg", "odd.webp", "odd.png"] {
+            let out = dir.appendingPathComponent(name).path
+            try FrameExtractor.extractToFile(from: path, .index(12), to: out)
+            let info = try FrameOracle.streamInfo(out)
+            #expect(info["width"] == "321" && info["height"] == "241", "\(name)")
+        }
+    }
+
     /// A file without video gives `noStream`, for every selector.
     @Test func audioOnlyFileHasNoVideo() async throws {
         let path = TestCorpus.shared.scratchDirectory("audio").appendingPathComponent("tone.m4a").path
