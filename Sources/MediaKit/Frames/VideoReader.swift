@@ -31,7 +31,7 @@ final class VideoReader {
             guard container.formatName.hasPrefix("mov,") else { return true }
             guard let v = container.bestStream(AVMEDIA_TYPE_VIDEO) else { return true }
             let par = container.stream(v).pointee.codecpar.pointee
-            return par.width <= 0 || par.height <= 0 || par.format < 0
+            return par.width <= 0 || par.height <= 0
         }()
         if needsInfo { try container.findStreamInfo() }
         guard let v = container.bestStream(AVMEDIA_TYPE_VIDEO) else {
