@@ -85,8 +85,8 @@ func sameAnswers(clip: String, workDir: String, shotchain: String) throws -> Str
     let theirs = try ImageFile.read("\(workDir)/ff_last.png")
     let psnr = ours.psnr(theirs).map { $0.isInfinite ? "identical pixels" : String(format: "PSNR %.1f dB", $0) } ?? "different sizes"
     out += "- last frame: shotchain vs `ffmpeg -sseof -1 -update 1`: \(psnr)\n"
-    try measure([shotchain, "probe", "--json", clip], stdoutPath: "\(workDir)/sc_probe.json")
-    try measure(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", clip], stdoutPath: "\(workDir)/ff_probe.json")
+    _ = try measure([shotchain, "probe", "--json", clip], stdoutPath: "\(workDir)/sc_probe.json")
+    _ = try measure(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", clip], stdoutPath: "\(workDir)/ff_probe.json")
     let sc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(workDir)/sc_probe.json"))) as? [[String: Any]]
     let ff = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(workDir)/ff_probe.json"))) as? [String: Any]
     guard let scStreams = sc?.first?["streams"] as? [[String: Any]], let ffStreams = ff?["streams"] as? [[String: Any]] else {
