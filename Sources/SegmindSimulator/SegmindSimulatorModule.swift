@@ -1,0 +1,2 @@
+/// Namespace placeholder for the SegmindSimulator module until its first type lands.
+enum SegmindSimulatorModule {}
