@@ -216,7 +216,7 @@ struct ProtocolTests {
         }
     }
 
-    @Test("A drop fault closes the connection without a response")
+    @Test("A drop fault closes the connection without a response; a dropped submit may have been accepted")
     func droppedConnection() async throws {
         let faults = try FaultSpec(parsing: "drop=1")
         try await withSimulator(SimulatorConfiguration(faults: faults)) { sim in
@@ -225,6 +225,13 @@ struct ProtocolTests {
             }
             let log = await sim.requestLog()
             #expect(log.count == 1 && log[0].status == nil && log[0].fault == "drop")
+            for _ in 0..<12 {
+                await #expect(throws: (any Error).self) {
+                    _ = try await submitV2(sim, i2v, #"{"prompt":"x [fail]","start_image_url":"\#(image)"}"#)
+                }
+            }
+            let accepted = await sim.submissionCount()
+            #expect(accepted > 0 && accepted < 12, "\(accepted) of 12 dropped submits accepted")
         }
     }
 
@@ -244,6 +251,10 @@ struct ProtocolTests {
             let result = try await call(.GET, "\(sim.baseURL)/v2/requests/\(id)")
             #expect(result.status == 422)
             #expect(result.json?["status"] as? String == "FAILED")
+            let v1 = try await call(.POST, "\(sim.baseURL)/v1/\(i2v)", json: #"{"prompt":"boom [fail]","start_image_url":"\#(image)"}"#)
+            #expect(v1.status == 422)
+            #expect(v1.json?["status"] as? String == "FAILED")
+            #expect(await sim.remainingCredits() == 1000)
         }
     }
 
