@@ -55,13 +55,14 @@ struct RenderInputs {
 
     static func make() async throws -> RenderInputs {
         let dir = TestCorpus.shared.scratchDirectory("sim-render")
-        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=480x270", "-frames:v", "1", dir.appendingPathComponent("start.png").path])
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=640x360", "-frames:v", "1", dir.appendingPathComponent("start.png").path])
         try ffmpeg([
-            "-f", "lavfi", "-i", "smptehdbars=s=480x270", "-frames:v", "1", "-vf", "hflip", dir.appendingPathComponent("end.png").path,
+            "-f", "lavfi", "-i", "smptehdbars=s=640x360", "-frames:v", "1", "-vf", "hflip", dir.appendingPathComponent("end.png").path,
         ])
-        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=270x480", "-frames:v", "1", dir.appendingPathComponent("portrait.jpg").path])
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=360x640", "-frames:v", "1", dir.appendingPathComponent("portrait.jpg").path])
         try ffmpeg([
-            "-f", "lavfi", "-i", "testsrc2=s=320x240:r=24:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", dir.appendingPathComponent("clip.mp4").path,
+            "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=24:d=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            dir.appendingPathComponent("clip.mp4").path,
         ])
         return RenderInputs(directory: dir, server: try await InputServer.start(directory: dir))
     }
@@ -82,7 +83,8 @@ struct RenderTests {
     @Test("v2 image-to-video: 24 fps, duration x 24 + 1 frames, first frame = start image, last frame = end image")
     func imageToVideo() async throws {
         let inputs = try await RenderInputs.make()
-        try await withSimulator(SimulatorConfiguration(scale: 0.25)) { sim in
+        // Scale 1/3 renders pro 16:9 at 640x360, the size of the test pictures, so no resampling blurs the comparison.
+        try await withSimulator(SimulatorConfiguration(scale: 1.0 / 3.0)) { sim in
             let body =
                 #"{"prompt":"a slow push in","start_image_url":"\#(inputs.url("start.png"))","end_image_url":"\#(inputs.url("end.png"))","duration":"5"}"#
             let submit = try await submitV2(sim, "kling-o1-image-to-video", body)
@@ -113,7 +115,7 @@ struct RenderTests {
             let dir = TestCorpus.shared.scratchDirectory("sim-i2v")
             let file = try save(download.body, "out.mp4", in: dir)
             let probed = try probe(file)
-            #expect(probed.width == 480 && probed.height == 270)
+            #expect(probed.width == 640 && probed.height == 360, "\(probed)")
             #expect(probed.frameRate == "24/1")
             #expect(probed.frames == 121)
             #expect(!probed.hasAudio)
@@ -243,6 +245,37 @@ struct RenderTests {
             #expect((metrics["total_time"] as? Double ?? 0) >= 2)
         }
         await inputs.server.stop()
+    }
+
+    @Test("Inputs outside Kling's limits end the job FAILED naming the parameter and the limit")
+    func inputLimits() async throws {
+        let dir = TestCorpus.shared.scratchDirectory("sim-limits")
+        let recipes: [(String, [String])] = [
+            ("small.png", ["-f", "lavfi", "-i", "testsrc2=s=200x150", "-frames:v", "1"]),
+            ("wide.png", ["-f", "lavfi", "-i", "testsrc2=s=960x300", "-frames:v", "1"]),
+            ("square.webp", ["-f", "lavfi", "-i", "testsrc2=s=400x400", "-frames:v", "1"]),
+            ("short.mp4", ["-f", "lavfi", "-i", "testsrc2=s=1280x720:r=24:d=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
+            ("small.mp4", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=24:d=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
+        ]
+        for (name, arguments) in recipes { try ffmpeg(arguments + [dir.appendingPathComponent(name).path]) }
+        let server = try await InputServer.start(directory: dir)
+        let cases: [(String, String, String)] = [
+            ("kling-o1-image-to-video", #"{"prompt":"x","start_image_url":"\#(server.url("small.png"))"}"#, "at least 300 px"),
+            ("kling-o3-image2video", #"{"prompt":"x","image_url":"\#(server.url("wide.png"))"}"#, "between 1:2.5 and 2.5:1"),
+            ("kling-o1", #"{"prompt":"x","image_urls":["\#(server.url("square.webp"))"]}"#, "JPG or PNG"),
+            ("kling-o1-video-to-video-reference", #"{"prompt":"x","video_url":"\#(server.url("short.mp4"))"}"#, "3 to 10 s"),
+            ("kling-o1-video-to-video-reference", #"{"prompt":"x","video_url":"\#(server.url("small.mp4"))"}"#, "720 to 2160 px"),
+        ]
+        try await withSimulator(SimulatorConfiguration(scale: 0.125)) { sim in
+            for (slug, body, limit) in cases {
+                let reply = try await call(.POST, "\(sim.baseURL)/v1/\(slug)", json: body)
+                #expect(reply.status == 422, "\(slug)")
+                let message = reply.json?["error"] as? String ?? ""
+                #expect(message.contains(limit) && message.contains(server.baseURL), "\(message)")
+            }
+            #expect(await sim.remainingCredits() == 1000, "failed jobs are not billed")
+        }
+        await server.stop()
     }
 
     @Test("A truncate fault sends fewer bytes than Content-Length and closes")

@@ -23,9 +23,15 @@ struct MediaRenderer: Sendable {
         let request = job.request
         let folder = directory.appendingPathComponent(job.id)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let startParameter = ["start_image_url", "image_url", "image_urls[0]"].first { job.inputs[$0] != nil }
-        let start = try startParameter.flatMap { try decodeImage(job, parameter: $0, folder: folder) }
-        let end = try decodeImage(job, parameter: "end_image_url", folder: folder)
+        var images: [String: PixelImage] = [:]
+        for (parameter, _) in request.inputURLs where parameter != "video_url" {
+            images[parameter] = try decodeImage(job, parameter: parameter, folder: folder)
+        }
+        let videoFrame = try checkVideo(job, folder: folder)
+        let startParameter = ["start_image_url", "image_url", "image_urls[0]"].first { images[$0] != nil }
+        // A video-to-video job starts from (and follows the aspect of) its reference video.
+        let start = videoFrame ?? startParameter.flatMap { images[$0] }
+        let end = images["end_image_url"]
         let aspect = request.requestedAspect ?? start.map { AspectRatio.nearest(width: $0.width, height: $0.height) } ?? .landscape
         let full = aspect.size(mode: request.mode, output: request.model.output)
         let width = Self.even(Double(full.width) * job.scale)
@@ -63,18 +69,59 @@ struct MediaRenderer: Sendable {
         return OutputFile(id: job.id, name: name, path: path, contentType: contentType, size: size)
     }
 
-    /// Decodes a fetched image input; a file MediaKit cannot read fails the job naming the parameter.
+    /// Decodes a fetched image input and applies Kling's image limits (JPG or PNG, at least 300 px on each side,
+    /// aspect between 1:2.5 and 2.5:1); a problem fails the job naming the parameter and the URL.
     private func decodeImage(_ job: RenderJob, parameter: String, folder: URL) throws -> PixelImage? {
         guard case .image(let format, let bytes)? = job.inputs[parameter] else { return nil }
+        let url = job.request.inputURLs.first { $0.parameter == parameter }?.url ?? parameter
+        guard format == "png" || format == "jpg" else {
+            throw InputProblem(message: "\(parameter): \(url) is a \(format.uppercased()) image; Kling accepts JPG or PNG")
+        }
         let path = folder.appendingPathComponent("input-\(parameter.filter { $0.isLetter || $0.isNumber }).\(format)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
+        let image: PixelImage
         do {
-            return try ImageFile.read(path)
+            image = try ImageFile.read(path)
         } catch {
-            let url = job.request.inputURLs.first { $0.parameter == parameter }?.url ?? parameter
             throw InputProblem(message: "\(parameter): \(url) is not a readable image (\(error))")
         }
+        guard min(image.width, image.height) >= 300 else {
+            throw InputProblem(message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs at least 300 px on each side")
+        }
+        let ratio = Double(max(image.width, image.height)) / Double(min(image.width, image.height))
+        guard ratio <= 2.5 else {
+            throw InputProblem(
+                message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs an aspect ratio between 1:2.5 and 2.5:1")
+        }
+        return image
+    }
+
+    /// Decodes the reference video's first and last frames and applies Kling's video limits
+    /// (720 to 2160 px, 3 to 10 s); returns the first frame, or nil when the job has no video input.
+    private func checkVideo(_ job: RenderJob, folder: URL) throws -> PixelImage? {
+        guard case .video(let container, let bytes)? = job.inputs["video_url"] else { return nil }
+        let url = job.request.videoURL ?? "video_url"
+        let path = folder.appendingPathComponent("input-video.\(container)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first: ExtractedFrame
+        let last: ExtractedFrame
+        do {
+            first = try FrameExtractor.extract(from: path, .first)
+            last = try FrameExtractor.extract(from: path, .last)
+        } catch {
+            throw InputProblem(message: "video_url: \(url) is not a readable video (\(error))")
+        }
+        let (w, h) = (first.image.width, first.image.height)
+        guard min(w, h) >= 720 && max(w, h) <= 2160 else {
+            throw InputProblem(message: "video_url: \(url) is \(w)x\(h); Kling needs 720 to 2160 px")
+        }
+        // The last frame starts about one frame before the end: a 3 s clip at 24 fps has its last frame at 2.958 s.
+        guard last.time >= 3 - 1.0 / 24 - 0.01 && last.time <= 10 else {
+            throw InputProblem(message: "video_url: \(url) is about \(String(format: "%.2f", last.time)) s long; Kling needs 3 to 10 s")
+        }
+        return first.image.droppingAlpha()
     }
 
     /// The nearest even number to `value`, at least 2.
