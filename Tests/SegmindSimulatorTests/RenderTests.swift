@@ -224,13 +224,13 @@ struct RenderTests {
     @Test("QUEUED, then PROCESSING, then COMPLETED once the latency has passed; rendering counts within it")
     func completedTimeline() async throws {
         let inputs = try await RenderInputs.make()
-        try await withSimulator(SimulatorConfiguration(latency: 2, scale: 0.25)) { sim in
+        try await withSimulator(SimulatorConfiguration(latency: 3, scale: 0.25)) { sim in
             let start = Date()
             let submit = try await submitV2(sim, "kling-o1", #"{"prompt":"x","image_urls":["\#(inputs.url("start.png"))"]}"#)
             let statusURL = try #require(submit.json?["status_url"] as? String)
             let responseURL = try #require(submit.json?["response_url"] as? String)
             #expect(try await call(.GET, statusURL).json?["status"] as? String == "QUEUED")
-            try await Task.sleep(for: .seconds(1.0 - Date().timeIntervalSince(start)))
+            try await Task.sleep(for: .seconds(1.5 - Date().timeIntervalSince(start)))
             #expect(try await call(.GET, statusURL).json?["status"] as? String == "PROCESSING")
             let early = try await call(.GET, responseURL)
             #expect(early.json?["status"] as? String == "PROCESSING")
@@ -240,9 +240,9 @@ struct RenderTests {
             #expect(last.json?["status"] as? String == "COMPLETED")
             #expect(last.json?["output"] == nil, "the status body carries no output")
             #expect(seen == ["PROCESSING", "COMPLETED"])
-            #expect(elapsed >= 2 && elapsed < 5, "COMPLETED after \(elapsed) s")
+            #expect(elapsed >= 3 && elapsed < 7, "COMPLETED after \(elapsed) s")
             let metrics = try #require(try await call(.GET, responseURL).json?["metrics"] as? [String: Any])
-            #expect((metrics["total_time"] as? Double ?? 0) >= 2)
+            #expect((metrics["total_time"] as? Double ?? 0) >= 3)
         }
         await inputs.server.stop()
     }
