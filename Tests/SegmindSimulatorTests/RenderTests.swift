@@ -255,6 +255,7 @@ struct RenderTests {
             ("wide.png", ["-f", "lavfi", "-i", "testsrc2=s=960x300", "-frames:v", "1"]),
             ("square.webp", ["-f", "lavfi", "-i", "testsrc2=s=400x400", "-frames:v", "1"]),
             ("short.mp4", ["-f", "lavfi", "-i", "testsrc2=s=1280x720:r=24:d=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
+            ("slow.mp4", ["-f", "lavfi", "-i", "testsrc2=s=1280x720:r=15:d=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
             ("small.mp4", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=24:d=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
         ]
         for (name, arguments) in recipes { try ffmpeg(arguments + [dir.appendingPathComponent(name).path]) }
@@ -265,6 +266,7 @@ struct RenderTests {
             ("kling-o1", #"{"prompt":"x","image_urls":["\#(server.url("square.webp"))"]}"#, "JPG or PNG"),
             ("kling-o1-video-to-video-reference", #"{"prompt":"x","video_url":"\#(server.url("short.mp4"))"}"#, "3 to 10 s"),
             ("kling-o1-video-to-video-reference", #"{"prompt":"x","video_url":"\#(server.url("small.mp4"))"}"#, "720 to 2160 px"),
+            ("kling-o1-video-to-video-reference", #"{"prompt":"x","video_url":"\#(server.url("slow.mp4"))"}"#, "24 to 60 fps"),
         ]
         try await withSimulator(SimulatorConfiguration(scale: 0.125)) { sim in
             for (slug, body, limit) in cases {

@@ -97,29 +97,36 @@ struct MediaRenderer: Sendable {
         return image
     }
 
-    /// Decodes the reference video's first and last frames and applies Kling's video limits
-    /// (720 to 2160 px, 3 to 10 s); returns the first frame, or nil when the job has no video input.
+    /// Probes the reference video and applies Kling's video limits (720 to 2160 px, 3 to 10 s, 24 to 60 fps);
+    /// returns its first frame, or nil when the job has no video input.
     private func checkVideo(_ job: RenderJob, folder: URL) throws -> PixelImage? {
         guard case .video(let container, let bytes)? = job.inputs["video_url"] else { return nil }
         let url = job.request.videoURL ?? "video_url"
         let path = folder.appendingPathComponent("input-video.\(container)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
+        let info: MediaInfo
         let first: ExtractedFrame
-        let last: ExtractedFrame
         do {
+            info = try MediaProbe.probe(path)
             first = try FrameExtractor.extract(from: path, .first)
-            last = try FrameExtractor.extract(from: path, .last)
         } catch {
             throw InputProblem(message: "video_url: \(url) is not a readable video (\(error))")
         }
-        let (w, h) = (first.image.width, first.image.height)
+        guard let stream = info.video, let video = stream.video else {
+            throw InputProblem(message: "video_url: \(url) has no video stream")
+        }
+        let (w, h) = (video.displayWidth, video.displayHeight)
         guard min(w, h) >= 720 && max(w, h) <= 2160 else {
             throw InputProblem(message: "video_url: \(url) is \(w)x\(h); Kling needs 720 to 2160 px")
         }
-        // The last frame starts about one frame before the end: a 3 s clip at 24 fps has its last frame at 2.958 s.
-        guard last.time >= 3 - 1.0 / 24 - 0.01 && last.time <= 10 else {
-            throw InputProblem(message: "video_url: \(url) is about \(String(format: "%.2f", last.time)) s long; Kling needs 3 to 10 s")
+        let seconds = stream.duration ?? info.duration ?? 0
+        guard seconds >= 2.95 && seconds <= 10.05 else {
+            throw InputProblem(message: "video_url: \(url) is \(String(format: "%.2f", seconds)) s long; Kling needs 3 to 10 s")
+        }
+        let fps = video.frameRate?.doubleValue ?? 0
+        guard fps >= 23.9 && fps <= 60.1 else {
+            throw InputProblem(message: "video_url: \(url) runs at \(String(format: "%.3f", fps)) fps; Kling needs 24 to 60 fps")
         }
         return first.image.droppingAlpha()
     }
