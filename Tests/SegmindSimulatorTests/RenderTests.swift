@@ -239,6 +239,7 @@ struct RenderTests {
             let elapsed = Date().timeIntervalSince(start)
             #expect(last.json?["status"] as? String == "COMPLETED")
             #expect(last.json?["output"] == nil, "the status body carries no output")
+            #expect((last.json?["metrics"] as? [String: Any])?["cost"] as? Double == 0.035)
             #expect(seen == ["PROCESSING", "COMPLETED"])
             #expect(elapsed >= 3 && elapsed < 7, "COMPLETED after \(elapsed) s")
             let metrics = try #require(try await call(.GET, responseURL).json?["metrics"] as? [String: Any])
