@@ -162,8 +162,8 @@ struct ProtocolTests {
 
     @Test("406 Insufficient credits names balance and cost; a failed job is refunded")
     func insufficientCredits() async throws {
-        // The refund shows once the FAILED job's latency has passed; 30 s leaves time for a loaded machine.
-        try await withSimulator(SimulatorConfiguration(latency: 30, credits: 1.0)) { sim in
+        // The refund shows once the FAILED job's latency has passed; 120 s leaves time for a loaded machine.
+        try await withSimulator(SimulatorConfiguration(latency: 120, credits: 1.0)) { sim in
             let first = try await submitV2(sim, i2v, #"{"prompt":"[fail]","start_image_url":"\#(image)"}"#)
             #expect(first.status == 200)
             #expect(await sim.remainingCredits() == 0.088)
