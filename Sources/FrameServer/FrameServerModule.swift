@@ -1,0 +1,2 @@
+/// Namespace placeholder for the FrameServer module until its first type lands.
+enum FrameServerModule {}

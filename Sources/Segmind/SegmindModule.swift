@@ -1,0 +1,2 @@
+/// Namespace placeholder for the Segmind module until its first type lands.
+enum SegmindModule {}
