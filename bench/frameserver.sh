@@ -24,7 +24,7 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
+    [[ -n "${KEEP:-}" ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -55,7 +55,11 @@ wait_http() {  # url
 # nginx: private config, loopback port, current user, no daemon, everything under $work.
 nginx_port=$(free_port)
 mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
+# As root, nginx would switch its workers to "nobody", who cannot read the private temp dir: keep them as us.
+user_line=""
+if [[ $(id -u) == 0 ]]; then user_line="user $(id -un) $(id -gn);"; fi
 cat >"$work/nginx/nginx.conf" <<CONF
+$user_line
 worker_processes auto;
 daemon off;
 pid $work/nginx/nginx.pid;
@@ -64,10 +68,6 @@ events { worker_connections 1024; }
 http {
     access_log $work/nginx/logs/access.log;
     client_body_temp_path $work/nginx/tmp;
-    proxy_temp_path $work/nginx/tmp;
-    fastcgi_temp_path $work/nginx/tmp;
-    uwsgi_temp_path $work/nginx/tmp;
-    scgi_temp_path $work/nginx/tmp;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
