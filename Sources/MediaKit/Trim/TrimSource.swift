@@ -34,6 +34,10 @@ final class TrimSource {
     init(path: String) throws {
         self.path = path
         let container = try InputContainer(path: path)
+        let format = container.formatName
+        if format.hasSuffix("_pipe") || format == "image2" {
+            throw MediaError.noStream(path: path, kind: "video (it is an image)")
+        }
         guard let v = container.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError.noStream(path: path, kind: "video")
         }
@@ -50,6 +54,9 @@ final class TrimSource {
         displayMatrix = cff_stream_display_matrix(st).map { Array(UnsafeBufferPointer(start: $0, count: 9)) }
         averageFrameRate = st.pointee.avg_frame_rate.num > 0 ? st.pointee.avg_frame_rate : st.pointee.r_frame_rate
 
+        if let cut = container.indexEntries(stream: v).first(where: { $0.pos + Int64($0.size) > container.fileSize }) {
+            throw MediaError.truncated(path: path, detail: "video sample at byte \(cut.pos) is past the end of the file")
+        }
         container.discardAll(except: [v])
         var list: [SourcePacket] = []
         let packet = Packet()
