@@ -18,6 +18,19 @@ import Testing
         #expect(try TrimOracle.frameHashes(out) == expected)
     }
 
+    /// Exact trims of awkward inputs (fragmented, variable frame rate, rotated, edit-listed, 10-bit HEVC, VP9 in
+    /// WebM) hold exactly the source's frames shown in [1.2 s, 2.9 s), decoded pixel for pixel (lossless).
+    @Test(arguments: [Fixture.fragmented, .variableFrameRate, .rotated90, .editListCut, .hevc10bit, .vp9Opus])
+    func exactTrimOfAwkwardInputs(_ fixture: Fixture) async throws {
+        let input = try await TestCorpus.shared.path(fixture)
+        let out = TestCorpus.shared.scratchDirectory("trim-awkward").appendingPathComponent("t.mp4").path
+        let result = try Trimmer.trim(input: input, output: out, options: TrimOptions(start: 1.2, end: 2.9, lossless: true))
+        let expected = try TrimOracle.frameHashes(input, filter: "trim=start=1.2:end=2.9")
+        #expect(!expected.isEmpty)
+        #expect(result.frames == expected.count)
+        #expect(try TrimOracle.frameHashes(out) == expected, "\(fixture)")
+    }
+
     /// The default (lossy) exact trim keeps the source's picture format and the right frame count and duration.
     @Test func exactTrimMatchesSourceFormat() async throws {
         let input = try await TestCorpus.shared.path(.bframesAAC)

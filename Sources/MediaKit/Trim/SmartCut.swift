@@ -6,16 +6,20 @@ struct SmartCutRefusal: Error {
 }
 
 /// Where a smart cut splits the output: re-encoded head [first, headEnd), copied GOPs [headEnd, tailStart),
-/// re-encoded tail [tailStart, end).
+/// re-encoded tail [tailStart, end), where `end` is just after the last frame's presentation time; the video
+/// ends at `videoEnd` (the last frame's time plus one frame).
 struct SmartCutPlan {
     var first: Int64
     var headEnd: Int64
     var tailStart: Int64
     var end: Int64
+    var videoEnd: Int64
     var configuration: AVCConfiguration
 
     /// Plans a smart cut of the frames in [first, end), or says why there is none.
-    static func make(_ source: TrimSource, from first: Int64, to end: Int64, options: TrimOptions) -> Result<SmartCutPlan, SmartCutRefusal> {
+    static func make(_ source: TrimSource, from first: Int64, through last: Int64, options: TrimOptions) -> Result<SmartCutPlan, SmartCutRefusal> {
+        let end = last + 1
+        let videoEnd = last + source.frameDuration
         func no(_ text: String) -> Result<SmartCutPlan, SmartCutRefusal> { .failure(SmartCutRefusal(text: text)) }
         guard options.allowSmartCut else { return no("smart cut is disabled") }
         guard source.duration > options.smartCutMinimumDuration else {
@@ -34,15 +38,16 @@ struct SmartCutPlan {
         guard par.width % 2 == 0, par.height % 2 == 0 else { return no("the size \(par.width)x\(par.height) is odd") }
         let closed = source.closedKeyframes
         guard let headEnd = closed.first(where: { $0 >= first }) else { return no("no closed-GOP keyframe after the start") }
-        let tailStart = end >= source.endPts ? source.endPts : (closed.last(where: { $0 <= end }) ?? first)
-        guard headEnd < tailStart else { return no("the range lies within one GOP") }
+        let tailStart = videoEnd >= source.endPts ? source.endPts : (closed.last(where: { $0 <= end }) ?? first)
+        guard headEnd < tailStart else { return no("no whole GOP lies inside the range") }
         // Copied GOPs must start at IDR pictures: after a non-IDR I picture, P pictures may refer to earlier frames.
         for key in [headEnd, tailStart] where key < source.endPts {
             guard isIDR(source, key: key, lengthSize: configuration.lengthSize) else {
                 return no("the keyframe at \(decimalText(source.seconds(key))) s is not an IDR picture")
             }
         }
-        return .success(SmartCutPlan(first: first, headEnd: headEnd, tailStart: tailStart, end: end, configuration: configuration))
+        return .success(
+            SmartCutPlan(first: first, headEnd: headEnd, tailStart: tailStart, end: end, videoEnd: videoEnd, configuration: configuration))
     }
 
     static func isIDR(_ source: TrimSource, key: Int64, lengthSize: Int) -> Bool {
@@ -96,7 +101,7 @@ enum SmartCut {
 
         let muxer = try TrimMuxer(path: output)
         try muxer.addCopiedVideo(source: source, extradata: config.bytes)
-        try Trimmer.addAudio(source, muxer: muxer, start: plan.first, end: plan.end, result: &result)
+        try Trimmer.addAudio(source, muxer: muxer, start: plan.first, end: plan.videoEnd, result: &result)
         try muxer.writeHeader()
         for p in head.packets { try muxer.writeVideo(p) }
         let copied = try Trimmer.copyPackets(source, from: plan.headEnd, to: plan.tailStart, origin: origin, muxer: muxer)
@@ -112,7 +117,7 @@ enum SmartCut {
         result.frames = frames
         result.reencodedFrames = head.frames + tail.frames
         result.copiedFrames = copied
-        result.videoDuration = source.seconds(plan.end) - source.seconds(plan.first)
+        result.videoDuration = source.seconds(plan.videoEnd) - source.seconds(plan.first)
     }
 
     /// The reorder delay (pts - dts) of the keyframe at `key`, so re-encoded parts continue its DTS line.

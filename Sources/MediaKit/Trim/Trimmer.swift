@@ -45,7 +45,7 @@ public enum Trimmer {
                 throw MediaError.invalidArgument(
                     "\(input): no frame is shown between \(decimalText(options.start)) s and \(decimalText(requestedEnd)) s")
             }
-            let plan = SmartCutPlan.make(source, from: first, to: last + source.frameDuration, options: options)
+            let plan = SmartCutPlan.make(source, from: first, through: last, options: options)
             switch plan {
             case .success(let plan):
                 try SmartCut.run(source, plan: plan, output: output, options: options, result: &result)
@@ -72,13 +72,14 @@ public enum Trimmer {
     /// Decodes and re-encodes exactly `frames` (ascending presentation times).
     static func fullReencode(_ source: TrimSource, output: String, frames: [Int64], options: TrimOptions, result: inout TrimResult) throws {
         let origin = frames[0]
-        let end = frames[frames.count - 1] + source.frameDuration
+        let last = frames[frames.count - 1]
+        let end = last + source.frameDuration
         let muxer = try TrimMuxer(path: output)
         var encoder: TrimVideoEncoder?
         let gop = max(1, Int((2 * source.frameRate).rounded()))
         let bFrames = source.videoParameters.pointee.video_delay > 0 ? 2 : 0
         var expected = frames[...]
-        let written = try TrimFrameReader.frames(of: source, in: origin..<end) { frame in
+        let written = try TrimFrameReader.frames(of: source, in: origin..<last + 1) { frame in
             let pts = frame.bestEffortTimestamp
             guard pts == expected.first else {
                 throw MediaError.unconfirmedFrame(
