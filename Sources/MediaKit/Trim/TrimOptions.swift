@@ -72,10 +72,12 @@ public struct TrimResult: Sendable, Equatable, Codable {
     public var requestedStart: Double
     /// The requested end in seconds (the end of the video when none was given, or when it was past the end).
     public var requestedEnd: Double
-    /// The actual start: the presentation time (relative to the source's first displayed frame) of the first
-    /// output frame's slot; equals `requestedStart` in exact mode.
+    /// The actual start in seconds (relative to the source's first displayed frame): in exact mode the time of
+    /// the first frame kept (the first frame shown at or after `requestedStart`); in keyframe mode the keyframe
+    /// the copy starts at (at or before `requestedStart`).
     public var actualStart: Double
-    /// The actual end (exclusive), in the same time line.
+    /// The actual end (exclusive) in seconds: in exact mode the last kept frame's time plus one frame; in keyframe
+    /// mode the keyframe the copy stops before (at or after `requestedEnd`), or the end of the video.
     public var actualEnd: Double
     /// The number of video frames written.
     public var frames: Int
