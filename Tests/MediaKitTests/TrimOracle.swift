@@ -27,8 +27,8 @@ actor TrimMedia {
 
 enum TrimOracle {
     /// The md5 of every decoded video frame, in presentation order (ffmpeg `-f framemd5`).
-    static func frameHashes(_ path: String, filter: String? = nil) throws -> [String] {
-        var args = ["-v", "error", "-i", path, "-map", "0:v:0"]
+    static func frameHashes(_ path: String, filter: String? = nil, seek: String? = nil) throws -> [String] {
+        var args = ["-v", "error"] + (seek.map { ["-ss", $0] } ?? []) + ["-i", path, "-map", "0:v:0"]
         if let filter { args += ["-vf", filter] }
         args += ["-f", "framemd5", "-"]
         return try column(runProcess("ffmpeg", args).stdoutText, 5)
