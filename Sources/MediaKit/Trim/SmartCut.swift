@@ -1,0 +1,197 @@
+import CFFmpeg
+
+/// Why a smart cut is not possible (the trim then re-encodes fully).
+struct SmartCutRefusal: Error {
+    var text: String
+}
+
+/// Where a smart cut splits the output: re-encoded head [first, headEnd), copied GOPs [headEnd, tailStart),
+/// re-encoded tail [tailStart, end), where `end` is just after the last frame's presentation time; the video
+/// ends at `videoEnd` (the last frame's time plus one frame).
+struct SmartCutPlan {
+    var first: Int64
+    var headEnd: Int64
+    var tailStart: Int64
+    var end: Int64
+    var videoEnd: Int64
+    var configuration: AVCConfiguration
+
+    /// Plans a smart cut of the frames in [first, end), or says why there is none.
+    static func make(_ source: TrimSource, from first: Int64, through last: Int64, options: TrimOptions) -> Result<SmartCutPlan, SmartCutRefusal> {
+        let end = last + 1
+        let videoEnd = last + source.frameDuration
+        func no(_ text: String) -> Result<SmartCutPlan, SmartCutRefusal> { .failure(SmartCutRefusal(text: text)) }
+        guard options.allowSmartCut else { return no("smart cut is disabled") }
+        guard source.duration > options.smartCutMinimumDuration else {
+            return no("the input is short (\(decimalText(source.duration)) s ≤ \(decimalText(options.smartCutMinimumDuration)) s)")
+        }
+        let par = source.videoParameters.pointee
+        guard par.codec_id == AV_CODEC_ID_H264 else { return no("the video is not H.264") }
+        guard let extradata = par.extradata, par.extradata_size > 0,
+            let configuration = AVCConfiguration(Array(UnsafeBufferPointer(start: extradata, count: Int(par.extradata_size))))
+        else {
+            return no("the H.264 parameter sets are not in an avcC record")
+        }
+        guard configuration.sequenceParameterSets.count + 2 <= 31, configuration.pictureParameterSets.count + 2 <= 255 else {
+            return no("the avcC record has no room for two more parameter sets")
+        }
+        guard par.width % 2 == 0, par.height % 2 == 0 else { return no("the size \(par.width)x\(par.height) is odd") }
+        let closed = source.closedKeyframes
+        guard let headEnd = closed.first(where: { $0 >= first }) else { return no("no closed-GOP keyframe after the start") }
+        let tailStart = videoEnd >= source.endPts ? source.endPts : (closed.last(where: { $0 <= end }) ?? first)
+        guard headEnd < tailStart else { return no("no whole GOP lies inside the range") }
+        // Copied GOPs must start at IDR pictures: after a non-IDR I picture, P pictures may refer to earlier frames.
+        for key in [headEnd, tailStart] where key < source.endPts {
+            guard isIDR(source, key: key, lengthSize: configuration.lengthSize) else {
+                return no("the keyframe at \(decimalText(source.seconds(key))) s is not an IDR picture")
+            }
+        }
+        return .success(
+            SmartCutPlan(first: first, headEnd: headEnd, tailStart: tailStart, end: end, videoEnd: videoEnd, configuration: configuration))
+    }
+
+    static func isIDR(_ source: TrimSource, key: Int64, lengthSize: Int) -> Bool {
+        guard let container = try? InputContainer(path: source.path) else { return false }
+        container.discardAll(except: [source.videoIndex])
+        guard (try? container.seek(stream: source.videoIndex, to: key, backward: true)) != nil else { return false }
+        let packet = Packet()
+        while (try? container.read(into: packet)) == true {
+            guard packet.streamIndex == source.videoIndex, packet.isKeyframe, packet.pts == key else { continue }
+            let data = UnsafeBufferPointer(start: packet.pointer.pointee.data, count: packet.size)
+            return AVCConfiguration.lengthPrefixedUnits(data, lengthSize: lengthSize).contains { data[$0.lowerBound] & 0x1F == 5 }
+        }
+        return false
+    }
+}
+
+/// Runs a smart cut: the partial GOPs at both ends are re-encoded (no B-frames, an IDR first, SPS/PPS with
+/// ids of their own) and the GOPs between them are copied; all parameter sets go into one avcC record.
+enum SmartCut {
+    /// One re-encoded part: its packets (length-prefixed, output time line) and its parameter sets.
+    struct Part {
+        var packets: [Packet] = []
+        var sps: [[UInt8]] = []
+        var pps: [[UInt8]] = []
+        var frames = 0
+    }
+
+    static func run(_ source: TrimSource, plan: SmartCutPlan, output: String, options: TrimOptions, result: inout TrimResult) throws {
+        var config = plan.configuration
+        var used = Set(config.sequenceParameterSets.compactMap(AVCConfiguration.spsID))
+        used.formUnion(config.pictureParameterSets.compactMap(AVCConfiguration.ppsID))
+        func freeID() -> Int {
+            var id = 0
+            while used.contains(id) { id += 1 }
+            used.insert(id)
+            return id
+        }
+        let origin = plan.first
+        let headDelay = delay(source, key: plan.headEnd)
+        let head = try encode(
+            source, range: plan.first..<plan.headEnd, origin: origin, dtsDelay: headDelay, spsID: freeID(), lengthSize: config.lengthSize,
+            options: options, output: output)
+        let tailDelay = delay(source, key: plan.tailStart)
+        let tail = try encode(
+            source, range: plan.tailStart..<plan.end, origin: origin, dtsDelay: tailDelay, spsID: freeID(), lengthSize: config.lengthSize,
+            options: options, output: output)
+        for part in [head, tail] {
+            config.sequenceParameterSets += part.sps
+            config.pictureParameterSets += part.pps
+        }
+
+        let muxer = try TrimMuxer(path: output)
+        try muxer.addCopiedVideo(source: source, extradata: config.bytes)
+        try Trimmer.addAudio(source, muxer: muxer, start: plan.first, end: plan.videoEnd, result: &result)
+        try muxer.writeHeader()
+        for p in head.packets { try muxer.writeVideo(p) }
+        let copied = try Trimmer.copyPackets(source, from: plan.headEnd, to: plan.tailStart, origin: origin, muxer: muxer)
+        for p in tail.packets { try muxer.writeVideo(p) }
+        try muxer.finish()
+
+        let expected = source.visiblePts.filter { $0 >= plan.first && $0 < plan.end }.count
+        let frames = head.frames + copied + tail.frames
+        guard frames == expected else {  // the frame count the source shows in the range
+            throw MediaError.unconfirmedFrame(path: source.path, detail: "smart cut wrote \(frames) frames, expected \(expected)")
+        }
+        result.method = .smartCut
+        result.frames = frames
+        result.reencodedFrames = head.frames + tail.frames
+        result.copiedFrames = copied
+        result.videoDuration = source.seconds(plan.videoEnd) - source.seconds(plan.first)
+    }
+
+    /// The reorder delay (pts - dts) of the keyframe at `key`, so re-encoded parts continue its DTS line.
+    static func delay(_ source: TrimSource, key: Int64) -> Int64 {
+        guard let p = source.packets.first(where: { $0.isKeyframe && $0.pts == key }) else { return 0 }
+        return max(0, p.pts - p.dts)
+    }
+
+    /// Decodes the frames in `range` and re-encodes them as one closed part without B-frames.
+    static func encode(
+        _ source: TrimSource, range: Range<Int64>, origin: Int64, dtsDelay: Int64, spsID: Int, lengthSize: Int, options: TrimOptions,
+        output: String
+    ) throws -> Part {
+        var part = Part()
+        guard !range.isEmpty, range.lowerBound < source.endPts else { return part }
+        var encoder: TrimVideoEncoder?
+        func keep(_ packet: Packet) throws {
+            let converted = try lengthPrefixed(packet, lengthSize: lengthSize, output: output)
+            let p = converted.pointer
+            p.pointee.dts = p.pointee.pts - dtsDelay
+            if p.pointee.duration <= 0 { p.pointee.duration = source.frameDuration }
+            part.packets.append(converted)
+        }
+        part.frames = try TrimFrameReader.frames(of: source, in: range) { frame in
+            if encoder == nil {
+                encoder = try TrimVideoEncoder(
+                    source: source, first: frame, bFrames: 0, gopFrames: 100_000, globalHeader: true, spsID: spsID, options: options, path: output)
+            }
+            try encoder!.encode(frame, pts: frame.bestEffortTimestamp - origin, into: keep)
+        }
+        guard let encoder else { return part }
+        try encoder.flush(into: keep)
+        let extradata = encoder.extradata
+        extradata.withUnsafeBufferPointer { buffer in
+            for unit in AVCConfiguration.annexBUnits(buffer) where !unit.isEmpty {
+                let nal = Array(buffer[unit])
+                switch nal[0] & 0x1F {
+                case 7: part.sps.append(nal)
+                case 8: part.pps.append(nal)
+                default: break
+                }
+            }
+        }
+        guard part.sps.count == 1, part.pps.count == 1, AVCConfiguration.spsID(part.sps[0]) == spsID else {
+            throw MediaError.encodeFailed(path: output, detail: "libx264 did not give one SPS/PPS pair with id \(spsID)")
+        }
+        return part
+    }
+
+    /// Converts an Annex B packet from libx264 to length-prefixed NAL units (parameter sets dropped: they are in
+    /// the avcC record).
+    static func lengthPrefixed(_ packet: Packet, lengthSize: Int, output: String) throws -> Packet {
+        let data = UnsafeBufferPointer(start: packet.pointer.pointee.data, count: packet.size)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(packet.size + 16)
+        for unit in AVCConfiguration.annexBUnits(data) where !unit.isEmpty {
+            let type = data[unit.lowerBound] & 0x1F
+            if type == 7 || type == 8 || type == 9 { continue }
+            let n = unit.count
+            guard lengthSize == 4 || n < 1 << (8 * lengthSize) else {
+                throw MediaError.encodeFailed(path: output, detail: "a NAL unit of \(n) bytes does not fit a \(lengthSize)-byte length")
+            }
+            for k in stride(from: lengthSize - 1, through: 0, by: -1) { bytes.append(UInt8((n >> (8 * k)) & 0xFF)) }
+            bytes.append(contentsOf: data[unit])
+        }
+        let out = Packet()
+        if av_new_packet(out.pointer, Int32(bytes.count)) < 0 {
+            throw MediaError.encodeFailed(path: output, detail: "out of memory")
+        }
+        bytes.withUnsafeBufferPointer { out.pointer.pointee.data.update(from: $0.baseAddress!, count: bytes.count) }
+        out.pointer.pointee.pts = packet.pts
+        out.pointer.pointee.dts = packet.dts
+        out.pointer.pointee.duration = packet.duration
+        out.pointer.pointee.flags = packet.pointer.pointee.flags
+        return out
+    }
+}
