@@ -1,0 +1,272 @@
+import CFFmpeg
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Joins video segments into one MP4 with libavformat (never FFmpeg's concat demuxer).
+///
+/// Video is stream-copied when every segment is compatible with the first (codec, tag, parameter sets,
+/// size, pixel format, profile, level, colour tags, SAR, rotation, B-frame delay, frame rate, a closed-GOP
+/// keyframe start and no edit-list-hidden frames). Otherwise, and for the `drop-first` and `crossfade`
+/// seams, all video is re-encoded with one encoder (one set of parameter sets for the whole file) at the
+/// first segment's size and frame rate or the preset's. Audio is always decoded, cut or padded to each
+/// segment's video duration (silence for segments without audio) and encoded once as AAC.
+///
+/// The output is written under a temporary name, re-probed and checked (frame count and durations), and only
+/// then renamed to its destination; on any failure nothing is left behind.
+public enum Concatenator {
+    /// Concatenates `segments` into `output`.
+    /// - Returns: what was copied or re-encoded and why, and the re-probed output.
+    /// - Throws: `MediaError` naming the segment (missing, corrupt, incompatible under `.never`) or the output.
+    public static func concatenate(_ segments: [String], to output: String, options: ConcatOptions = ConcatOptions()) throws
+        -> ConcatReport
+    {
+        FFmpegLibrary.ensureConfigured()
+        guard !segments.isEmpty else { throw MediaError.invalidArgument("concat: no segments given") }
+        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
+        guard ["mp4", "m4v", "mov"].contains(ext) else {
+            throw MediaError.invalidArgument("\(output): the output must be .mp4, .m4v or .mov")
+        }
+        let outAbs = URL(fileURLWithPath: output).standardizedFileURL.path
+        if let same = segments.first(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == outAbs }) {
+            throw MediaError.invalidArgument("\(same): the output must not be one of the segments")
+        }
+        if case .crossfade(let n) = options.seam, n < 1 {
+            throw MediaError.invalidArgument("concat: crossfade needs at least 1 frame")
+        }
+
+        // Pass 1: describe every segment (only the first stays open).
+        let first = try ConcatSegment(path: segments[0])
+        var facts: [SegmentFacts] = []
+        for (i, path) in segments.enumerated() {
+            let seg = i == 0 ? first : try ConcatSegment(path: path)
+            facts.append(
+                SegmentFacts(
+                    path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
+                    incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
+                    audioRate: seg.audioIndex.map { Int(seg.container.stream($0).pointee.codecpar.pointee.sample_rate) },
+                    audioChannels: seg.audioIndex.map { Int(cff_codecpar_channels(seg.container.stream($0).pointee.codecpar)) }))
+        }
+
+        let plan = try decide(facts: facts, options: options)
+        let staging = stagingPath(for: output)
+        defer { unlink(staging) }
+        var segmentReports: [ConcatReport.Segment]
+        var expectedFrames: Int
+        var expectedDuration: Double
+        let audioFormat = facts.first(where: { $0.hasAudio }).map { (rate: $0.audioRate!, channels: $0.audioChannels!) }
+        switch plan {
+        case .copy:
+            (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(
+                first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat,
+                audioBitRate: try audioBitRate(options)
+            ).run()
+        case .encode(let reasons):
+            let settings = try encodeSettings(first: first, options: options)
+            (segmentReports, expectedFrames, expectedDuration) = try EncodeAssembler(
+                first: first, facts: facts, reasons: reasons, settings: settings, seam: options.seam, path: staging,
+                displayPath: output, audio: audioFormat, audioBitRate: try audioBitRate(options)
+            ).run()
+        }
+
+        // Re-probe and check before the file takes its name.
+        let info = try MediaProbe.probe(staging)
+        guard let video = info.video, let vinfo = video.video else {
+            throw MediaError.encodeFailed(path: output, detail: "the written file has no video stream")
+        }
+        let frames = vinfo.frameCount ?? -1
+        guard frames == expectedFrames else {
+            throw MediaError.encodeFailed(path: output, detail: "the written file has \(frames) frames, expected \(expectedFrames)")
+        }
+        let videoDuration = video.duration ?? 0
+        let tick = max(0.002, 1 / max(1, vinfo.frameRate?.doubleValue ?? 24) / 2)
+        guard abs(videoDuration - expectedDuration) <= tick else {
+            throw MediaError.encodeFailed(
+                path: output, detail: String(format: "the written video lasts %.4f s, expected %.4f s", videoDuration, expectedDuration))
+        }
+        var audioDuration: Double?
+        if let audio = info.audio {
+            let d = audio.duration ?? 0
+            let frame = 1024 / Double(audio.audio?.sampleRate ?? 48000)
+            guard abs(d - videoDuration) <= frame + 0.001 else {
+                throw MediaError.encodeFailed(
+                    path: output, detail: String(format: "the written audio lasts %.4f s, the video %.4f s", d, videoDuration))
+            }
+            audioDuration = d
+        } else if audioFormat != nil {
+            throw MediaError.encodeFailed(path: output, detail: "the written file lost its audio stream")
+        }
+        if rename(staging, output) != 0 {
+            throw MediaError.outputFailed(path: output, detail: "cannot rename into place: \(String(cString: strerror(errno)))")
+        }
+        var probe = info
+        probe.path = output
+        return ConcatReport(
+            output: output, seam: options.seam, reencode: options.reencode, segments: segmentReports,
+            framesIn: facts.reduce(0) { $0 + $1.frameCount }, framesOut: frames, videoDuration: videoDuration,
+            audioDuration: audioDuration, probe: probe)
+    }
+
+    /// Copy everything, or encode everything (with the reason per segment).
+    enum Plan {
+        case copy
+        case encode([String])
+    }
+
+    static func decide(facts: [SegmentFacts], options: ConcatOptions) throws -> Plan {
+        let seamNeedsEncode = options.seam != .keep && facts.count > 1
+        switch options.reencode {
+        case .never:
+            if let bad = facts.first(where: { $0.incompatibility != nil }) {
+                throw MediaError.invalidArgument(
+                    "\(bad.path): cannot be stream-copied after \(facts[0].path): \(bad.incompatibility!) (--reencode never)")
+            }
+            if seamNeedsEncode {
+                throw MediaError.invalidArgument(
+                    "concat: --seam \(options.seam) re-encodes video at the seams, which --reencode never forbids")
+            }
+            return .copy
+        case .always:
+            return .encode(facts.map { _ in "--reencode always" })
+        case .auto:
+            let firstBad = facts.first { $0.incompatibility != nil }
+            if firstBad == nil && !seamNeedsEncode { return .copy }
+            return .encode(
+                facts.map { f in
+                    if let why = f.incompatibility { return why }
+                    if let bad = firstBad {
+                        return "\(bad.path) must be re-encoded and the output has one set of parameter sets"
+                    }
+                    return "--seam \(options.seam) re-encodes the seams and the output has one set of parameter sets"
+                })
+        }
+    }
+
+    static func encodeSettings(first: ConcatSegment, options: ConcatOptions) throws -> VideoEncodeSettings {
+        var rate = first.frameRate
+        if rate.num <= 0 || rate.den <= 0 { rate = first.videoStream.pointee.r_frame_rate }
+        if rate.num <= 0 || rate.den <= 0 { rate = AVRational(num: 24, den: 1) }
+        let width = first.width + first.width % 2
+        let height = first.height + first.height % 2
+        let frameRate = Rational(rate)
+        if let url = options.preset {
+            return try VideoEncodeSettings.preset(at: url, width: width, height: height, frameRate: frameRate)
+        }
+        var settings = VideoEncodeSettings(width: width, height: height, frameRate: frameRate, crf: 18)
+        settings.gopFrames = max(1, Int((2 * frameRate.doubleValue).rounded()))
+        return settings
+    }
+
+    static func audioBitRate(_ options: ConcatOptions) throws -> Int {
+        guard let url = options.preset else { return 192_000 }
+        return try VideoEncodeSettings.preset(at: url, width: 64, height: 64, frameRate: Rational(24, 1)).audio?.bitRate ?? 192_000
+    }
+
+    static func stagingPath(for output: String) -> String {
+        let url = URL(fileURLWithPath: output)
+        let token = UUID().uuidString.prefix(8).lowercased()
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(token).assembling.\(url.pathExtension)")
+            .path
+    }
+
+    /// A movie time scale in which both the video and the audio track ends are exact (see `VideoWriter`).
+    static func movieTimescale(videoTimeBase: AVRational, sampleRate: Int?) -> Int? {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        var video = Int(videoTimeBase.den)
+        while video < 10000 { video *= 2 }
+        var scale = video
+        if let sampleRate { scale = scale / gcd(scale, sampleRate) * sampleRate }
+        return scale <= Int(Int32.max) ? scale : nil
+    }
+}
+
+/// What pass 1 learned about a segment.
+struct SegmentFacts {
+    var path: String
+    var frameCount: Int
+    var duration: Double
+    var hasAudio: Bool
+    var incompatibility: String?
+    var audioRate: Int?
+    var audioChannels: Int?
+}
+
+/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once.
+struct CopyAssembler {
+    let first: ConcatSegment
+    let facts: [SegmentFacts]
+    let path: String
+    let displayPath: String
+    let audio: (rate: Int, channels: Int)?
+    let audioBitRate: Int
+
+    func run() throws -> ([ConcatReport.Segment], Int, Double) {
+        let output = try OutputContainer(path: path)
+        let videoOut = try output.addStream(copying: first.videoStream)
+        let audioEncoder = try audio.map {
+            try ConcatAudioEncoder(output: output, sampleRate: $0.rate, channels: $0.channels, bitRate: audioBitRate)
+        }
+        try output.writeHeader(
+            fastStart: true, movieTimescale: Concatenator.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate))
+        let outTB = output.timeBase(ofStream: videoOut)
+        var offset: Int64 = 0
+        var lastDts = Int64.min
+        var reports: [ConcatReport.Segment] = []
+        var totalSamples = 0
+        let packet = Packet()
+        for (k, fact) in facts.enumerated() {
+            let seg = k == 0 ? first : try ConcatSegment(path: fact.path)
+            try seg.rewind()
+            let tb = seg.timeBase
+            let videoStart = Double(seg.startPts) * Double(tb.num) / Double(tb.den)
+            let segAudio = try audio.map { try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels) }
+            var shift: Int64?
+            while try seg.container.read(into: packet) {
+                if packet.streamIndex == seg.audioIndex {
+                    try segAudio?.decode(packet, videoStart: videoStart)
+                    continue
+                }
+                guard packet.streamIndex == seg.videoIndex else { continue }
+                let p = packet.pointer
+                let pts = av_rescale_q(p.pointee.pts - seg.startPts, tb, outTB)
+                let dts = av_rescale_q(p.pointee.dts - seg.startPts, tb, outTB)
+                if shift == nil {
+                    // Raise the whole segment when its first DTS would not follow the previous segment's last.
+                    shift = offset + dts <= lastDts ? lastDts + 1 - dts : offset
+                }
+                p.pointee.pts = pts + shift!
+                p.pointee.dts = dts + shift!
+                p.pointee.duration = av_rescale_q(p.pointee.duration, tb, outTB)
+                p.pointee.pos = -1
+                guard p.pointee.dts > lastDts else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "video decode timestamps are not increasing")
+                }
+                lastDts = p.pointee.dts
+                try output.writeRescaled(packet, stream: videoOut)
+            }
+            try segAudio?.decode(nil, videoStart: videoStart)
+            let segStart = shift ?? offset
+            let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts, tb, outTB)
+            if let audioEncoder, let segAudio {
+                let rate = Int64(audioEncoder.sampleRate)
+                let end = Int(av_rescale_q(segEnd, outTB, AVRational(num: 1, den: Int32(rate))))
+                let count = max(0, end - totalSamples)
+                try audioEncoder.append(segAudio.samples(skip: 0, count: count))
+                totalSamples += count
+            }
+            offset = segEnd
+            reports.append(
+                ConcatReport.Segment(
+                    path: fact.path, video: "copied", reason: nil, framesIn: fact.frameCount, framesOut: fact.frameCount,
+                    videoDuration: fact.duration, hasAudio: fact.hasAudio))
+        }
+        try audioEncoder?.finish()
+        try output.commit()
+        let total = Double(offset) * Double(outTB.num) / Double(outTB.den)
+        return (reports, facts.reduce(0) { $0 + $1.frameCount }, total)
+    }
+}
