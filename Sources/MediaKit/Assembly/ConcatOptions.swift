@@ -97,6 +97,8 @@ public struct ConcatReport: Sendable, Equatable, Codable {
         /// Frames of this segment in the output (after dropped or blended frames; blended frames count
         /// for the later segment).
         public var framesOut: Int
+        /// Frames of this segment that were re-encoded (0 when its video was copied whole).
+        public var reencodedFrames: Int
         /// The segment's video duration in seconds.
         public var videoDuration: Double
         /// True when the segment has an audio stream (false: silence was used).

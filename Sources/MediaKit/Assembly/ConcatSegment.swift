@@ -80,6 +80,23 @@ final class ConcatSegment {
         _ = container.context
     }
 
+    /// The pixel format of the first decoded frame (the header alone may not say without decoding).
+    func decodedPixelFormat() throws -> AVPixelFormat {
+        defer { try? rewind() }
+        container.discardAll(except: [videoIndex])
+        let decoder = try CodecDecoder(container: container, stream: videoIndex, threads: 1)
+        let packet = Packet()
+        let frame = Frame()
+        while try container.read(into: packet) {
+            guard packet.streamIndex == videoIndex else { continue }
+            _ = try decoder.send(packet)
+            if try decoder.receive(into: frame) == .frame { return frame.pixelFormat }
+        }
+        _ = try decoder.send(nil)
+        if try decoder.receive(into: frame) == .frame { return frame.pixelFormat }
+        throw MediaError.decodeFailed(path: path, detail: "no video frame decodes")
+    }
+
     private var extradata: [UInt8] {
         guard let d = par.pointee.extradata, par.pointee.extradata_size > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: d, count: Int(par.pointee.extradata_size)))

@@ -52,7 +52,7 @@ public enum Concatenator {
                     audioChannels: seg.audioIndex.map { Int(cff_codecpar_channels(seg.container.stream($0).pointee.codecpar)) }))
         }
 
-        let plan = try decide(facts: facts, options: options)
+        let plan = try decide(facts: facts, first: first, options: options, path: output)
         let staging = stagingPath(for: output)
         defer { unlink(staging) }
         var segmentReports: [ConcatReport.Segment]
@@ -64,6 +64,11 @@ public enum Concatenator {
             (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(
                 first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat,
                 audioBitRate: try audioBitRate(options)
+            ).run()
+        case .copyWithSeamGOPs(let gop):
+            (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(
+                first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat,
+                audioBitRate: try audioBitRate(options), gop: gop
             ).run()
         case .encode(let reasons):
             let settings = try encodeSettings(first: first, options: options)
@@ -114,10 +119,11 @@ public enum Concatenator {
     /// Copy everything, or encode everything (with the reason per segment).
     enum Plan {
         case copy
+        case copyWithSeamGOPs(GOPReencoder)
         case encode([String])
     }
 
-    static func decide(facts: [SegmentFacts], options: ConcatOptions) throws -> Plan {
+    static func decide(facts: [SegmentFacts], first: ConcatSegment, options: ConcatOptions, path: String) throws -> Plan {
         let seamNeedsEncode = options.seam != .keep && facts.count > 1
         switch options.reencode {
         case .never:
@@ -135,11 +141,26 @@ public enum Concatenator {
         case .auto:
             let firstBad = facts.first { $0.incompatibility != nil }
             if firstBad == nil && !seamNeedsEncode { return .copy }
+            var gopFailure: String?
+            if firstBad == nil && options.seam == .dropFirst {
+                do {
+                    let crf = try options.preset.map { try VideoEncodeSettings.preset(at: $0, width: 64, height: 64, frameRate: Rational(24, 1)) }
+                    let gop = try GOPReencoder(
+                        first: first, pixelFormat: try first.decodedPixelFormat(), crf: crf?.crf ?? 18,
+                        preset: crf?.preset ?? "veryfast", path: path)
+                    return .copyWithSeamGOPs(gop)
+                } catch let error as GOPReencoder.Unavailable {
+                    gopFailure = error.reason
+                }
+            }
             return .encode(
                 facts.map { f in
                     if let why = f.incompatibility { return why }
                     if let bad = firstBad {
                         return "\(bad.path) must be re-encoded and the output has one set of parameter sets"
+                    }
+                    if let gopFailure {
+                        return "--seam drop-first cannot re-encode only the first GOP (\(gopFailure))"
                     }
                     return "--seam \(options.seam) re-encodes the seams and the output has one set of parameter sets"
                 })
@@ -195,18 +216,47 @@ struct SegmentFacts {
     var audioChannels: Int?
 }
 
-/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once.
-struct CopyAssembler {
+/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once. With a
+/// `GOPReencoder` (seam `drop-first`), the first GOP of every segment after the first is decoded, its first
+/// frame dropped, and the rest re-encoded; every other GOP is copied bit for bit.
+final class CopyAssembler {
     let first: ConcatSegment
     let facts: [SegmentFacts]
     let path: String
     let displayPath: String
     let audio: (rate: Int, channels: Int)?
     let audioBitRate: Int
+    let gop: GOPReencoder?
+
+    init(
+        first: ConcatSegment, facts: [SegmentFacts], path: String, displayPath: String, audio: (rate: Int, channels: Int)?,
+        audioBitRate: Int, gop: GOPReencoder? = nil
+    ) {
+        self.first = first
+        self.facts = facts
+        self.path = path
+        self.displayPath = displayPath
+        self.audio = audio
+        self.audioBitRate = audioBitRate
+        self.gop = gop
+    }
+
+    private var lastDts = Int64.min
 
     func run() throws -> ([ConcatReport.Segment], Int, Double) {
         let output = try OutputContainer(path: path)
         let videoOut = try output.addStream(copying: first.videoStream)
+        if let gop {
+            let par = output.context.pointee.streams[videoOut]!.pointee.codecpar!
+            av_freep(&par.pointee.extradata)
+            let size = gop.extradata.count
+            guard let buffer = av_mallocz(size + Int(AV_INPUT_BUFFER_PADDING_SIZE))?.assumingMemoryBound(to: UInt8.self) else {
+                throw MediaError.encodeFailed(path: displayPath, detail: "out of memory")
+            }
+            gop.extradata.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: size) }
+            par.pointee.extradata = buffer
+            par.pointee.extradata_size = Int32(size)
+        }
         let audioEncoder = try audio.map {
             try ConcatAudioEncoder(output: output, sampleRate: $0.rate, channels: $0.channels, bitRate: audioBitRate)
         }
@@ -214,9 +264,9 @@ struct CopyAssembler {
             fastStart: true, movieTimescale: Concatenator.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate))
         let outTB = output.timeBase(ofStream: videoOut)
         var offset: Int64 = 0
-        var lastDts = Int64.min
         var reports: [ConcatReport.Segment] = []
         var totalSamples = 0
+        var totalFrames = 0
         let packet = Packet()
         for (k, fact) in facts.enumerated() {
             let seg = k == 0 ? first : try ConcatSegment(path: fact.path)
@@ -224,49 +274,125 @@ struct CopyAssembler {
             let tb = seg.timeBase
             let videoStart = Double(seg.startPts) * Double(tb.num) / Double(tb.den)
             let segAudio = try audio.map { try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels) }
-            var shift: Int64?
+            var base: Int64?
+            // Places a packet: `rel` timestamps are in the output time base, relative to the segment's start.
+            func place(_ p: Packet, pts: Int64, dts: Int64) throws {
+                if base == nil { base = offset + dts <= lastDts ? lastDts + 1 - dts : offset }
+                p.pointer.pointee.pts = pts + base!
+                p.pointer.pointee.dts = dts + base!
+                p.pointer.pointee.pos = -1
+                guard p.pointer.pointee.dts > lastDts else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "video decode timestamps are not increasing")
+                }
+                lastDts = p.pointer.pointee.dts
+                try output.writeRescaled(p, stream: videoOut)
+            }
+            let head = (gop != nil && k > 0) ? try HeadGOP(segment: seg) : nil
+            var dropTicks: Int64 = 0  // source time base
+            var reencoded = 0
+            func finishHead(_ head: HeadGOP) throws {
+                let (frames, firstDts) = try head.finish()
+                guard frames.count >= 1 else { throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has no frames") }
+                guard frames.count >= 2 || head.isWholeSegment else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has a single frame")
+                }
+                dropTicks = frames.count >= 2 ? frames[1].pts - frames[0].pts : seg.endPts - seg.startPts
+                let kept = Array(frames.dropFirst())
+                reencoded = kept.count
+                let delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
+                for p in try gop!.encode(kept) {
+                    let pts = av_rescale_q(p.pts - seg.startPts - dropTicks, tb, outTB)
+                    p.pointer.pointee.duration = av_rescale_q(p.duration, tb, outTB)
+                    try place(p, pts: pts, dts: pts - delay)
+                }
+            }
             while try seg.container.read(into: packet) {
                 if packet.streamIndex == seg.audioIndex {
                     try segAudio?.decode(packet, videoStart: videoStart)
                     continue
                 }
                 guard packet.streamIndex == seg.videoIndex else { continue }
+                if let head, !head.done {
+                    if !(packet.isKeyframe && head.packetCount > 0) {
+                        try head.add(packet)
+                        continue
+                    }
+                    head.isWholeSegment = false
+                    try finishHead(head)
+                }
                 let p = packet.pointer
-                let pts = av_rescale_q(p.pointee.pts - seg.startPts, tb, outTB)
-                let dts = av_rescale_q(p.pointee.dts - seg.startPts, tb, outTB)
-                if shift == nil {
-                    // Raise the whole segment when its first DTS would not follow the previous segment's last.
-                    shift = offset + dts <= lastDts ? lastDts + 1 - dts : offset
-                }
-                p.pointee.pts = pts + shift!
-                p.pointee.dts = dts + shift!
+                let pts = av_rescale_q(p.pointee.pts - seg.startPts - dropTicks, tb, outTB)
+                let dts = av_rescale_q(p.pointee.dts - seg.startPts - dropTicks, tb, outTB)
                 p.pointee.duration = av_rescale_q(p.pointee.duration, tb, outTB)
-                p.pointee.pos = -1
-                guard p.pointee.dts > lastDts else {
-                    throw MediaError.decodeFailed(path: seg.path, detail: "video decode timestamps are not increasing")
-                }
-                lastDts = p.pointee.dts
-                try output.writeRescaled(packet, stream: videoOut)
+                try place(packet, pts: pts, dts: dts)
             }
+            if let head, !head.done { try finishHead(head) }
             try segAudio?.decode(nil, videoStart: videoStart)
-            let segStart = shift ?? offset
-            let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts, tb, outTB)
+            let segStart = base ?? offset
+            let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts - dropTicks, tb, outTB)
             if let audioEncoder, let segAudio {
                 let rate = Int64(audioEncoder.sampleRate)
                 let end = Int(av_rescale_q(segEnd, outTB, AVRational(num: 1, den: Int32(rate))))
                 let count = max(0, end - totalSamples)
-                try audioEncoder.append(segAudio.samples(skip: 0, count: count))
+                let skip = Int(av_rescale_q(dropTicks, tb, AVRational(num: 1, den: Int32(rate))))
+                try audioEncoder.append(segAudio.samples(skip: skip, count: count))
                 totalSamples += count
             }
             offset = segEnd
+            let framesOut = fact.frameCount - (head == nil ? 0 : 1)
+            totalFrames += framesOut
             reports.append(
                 ConcatReport.Segment(
-                    path: fact.path, video: "copied", reason: nil, framesIn: fact.frameCount, framesOut: fact.frameCount,
+                    path: fact.path, video: "copied",
+                    reason: head == nil ? nil : "first GOP re-encoded without its first frame (\(reencoded) frames), the rest copied",
+                    framesIn: fact.frameCount, framesOut: framesOut, reencodedFrames: reencoded,
                     videoDuration: fact.duration, hasAudio: fact.hasAudio))
         }
         try audioEncoder?.finish()
         try output.commit()
         let total = Double(offset) * Double(outTB.num) / Double(outTB.den)
-        return (reports, facts.reduce(0) { $0 + $1.frameCount }, total)
+        return (reports, totalFrames, total)
+    }
+}
+
+/// The first GOP of a segment: its packets are decoded as they are read, frames kept in display order.
+final class HeadGOP {
+    private let decoder: CodecDecoder
+    private let decoded = Frame()
+    private var frames: [Frame] = []
+    private(set) var packetCount = 0
+    private(set) var done = false
+    private var firstDts = Int64.max
+    var isWholeSegment = true
+    let path: String
+
+    init(segment: ConcatSegment) throws {
+        path = segment.path
+        decoder = try CodecDecoder(container: segment.container, stream: segment.videoIndex)
+    }
+
+    func add(_ packet: Packet) throws {
+        packetCount += 1
+        if packet.dts != cff_AV_NOPTS_VALUE { firstDts = min(firstDts, packet.dts) }
+        _ = try decoder.send(packet)
+        try receive()
+    }
+
+    private func receive() throws {
+        while try decoder.receive(into: decoded) == .frame {
+            if decoded.isCorrupt { throw MediaError.decodeFailed(path: path, detail: "a frame of the first GOP is corrupt") }
+            let f = Frame()
+            av_frame_move_ref(f.pointer, decoded.pointer)
+            f.pointer.pointee.pts = f.bestEffortTimestamp
+            frames.append(f)
+        }
+    }
+
+    /// Drains the decoder; returns the frames sorted by pts and the GOP's first DTS.
+    func finish() throws -> ([Frame], Int64) {
+        _ = try decoder.send(nil)
+        try receive()
+        done = true
+        return (frames.sorted { $0.pts < $1.pts }, firstDts == Int64.max ? 0 : firstDts)
     }
 }
