@@ -152,6 +152,15 @@ final class ConcatSegment {
         if av_cmp_q(frameRate, first.frameRate) != 0 {
             return "frame rate \(frameRate.num)/\(frameRate.den) differs from \(first.frameRate.num)/\(first.frameRate.den)"
         }
+        if a.codec_id == AV_CODEC_ID_H264, let x = AVCConfig(first.extradata), let y = AVCConfig(extradata) {
+            // codecpar has no profile/level until frames are parsed; the avcC record has them.
+            if x.header[1] != y.header[1] {
+                let px = ffString(avcodec_profile_name(a.codec_id, Int32(x.header[1]))) ?? "\(x.header[1])"
+                let py = ffString(avcodec_profile_name(a.codec_id, Int32(y.header[1]))) ?? "\(y.header[1])"
+                return "H.264 profile \(py) differs from \(px)"
+            }
+            if x.header[3] != y.header[3] { return "H.264 level \(y.header[3]) differs from \(x.header[3])" }
+        }
         if extradata != first.extradata { return "codec parameter sets (extradata) differ" }
         return nil
     }
