@@ -104,7 +104,8 @@ struct EncodeAssembler {
             }
             reports.append(
                 ConcatReport.Segment(
-                    path: fact.path, video: "reencoded", reason: reasons[k], framesIn: fact.frameCount, framesOut: framesOut, reencodedFrames: framesOut,
+                    path: fact.path, video: "reencoded", reason: reasons[k], framesIn: fact.frameCount, framesOut: framesOut,
+                    reencodedFrames: framesOut,
                     videoDuration: fact.duration, hasAudio: fact.hasAudio))
         }
         try video.finish()
