@@ -107,6 +107,34 @@ import Testing
         #expect(abs((d.audio ?? 0) - d.video) <= Self.audioFrame)
     }
 
+    /// `crossfade=N` with 4 GOPs per segment re-encodes only the GOPs at the seams: the other GOPs are copied
+    /// bit for bit, the re-encoded unblended frames look like their sources, and a blended frame lies between
+    /// its two sources.
+    @Test func crossfadeCopiesTheOtherGOPs() throws {
+        let dir = TestCorpus.shared.scratchDirectory("concat-xfade-gops")
+        let segments = try (1...3).map { try ConcatOracle.segment("s\($0).mp4", in: dir, .init(gop: 12)) }
+        let out = dir.appendingPathComponent("xf.mp4").path
+        let report = try Concatenator.concatenate(segments, to: out, options: .init(seam: .crossfade(frames: 4)))
+        #expect(report.segments.map(\.video) == ["copied", "copied", "copied"])
+        // s1: last GOP (12); s2: first GOP minus 4 blended (8) + last GOP (12); s3: first GOP minus 4 (8).
+        #expect(report.segments.map(\.reencodedFrames) == [12, 20, 8])
+        #expect(report.framesOut == 136)
+        #expect(try ConcatOracle.decodeErrors(out).isEmpty)
+        let md5 = try ConcatOracle.frameMD5s(out)
+        let src = try segments.map { try ConcatOracle.frameMD5s($0) }
+        #expect(Array(md5[0..<36]) == Array(src[0][0..<36]))
+        #expect(Array(md5[56..<80]) == Array(src[1][12..<36]))  // s2 frame 12 lands at 48 + 12 - 4
+        #expect(Array(md5[100..<136]) == Array(src[2][12..<48]))
+        #expect(try ConcatOracle.psnr(out, from: 36, segments[0], from: 36, count: 8) > 35)
+        #expect(try ConcatOracle.psnr(out, from: 48, segments[1], from: 4, count: 8) > 35)
+        // The middle blended frame (weight 3/5 toward s2) is closer to neither source than they are to it.
+        let blended = try ConcatOracle.psnr(out, from: 46, segments[1], from: 2, count: 1)
+        #expect(blended < 35)
+        let d = try ConcatOracle.durations(out)
+        #expect(d.frames == 136)
+        #expect(abs((d.audio ?? 0) - d.video) <= Self.audioFrame)
+    }
+
     /// `--reencode never` names the segment and the property that differs, and writes nothing.
     @Test func neverNamesSegmentAndProperty() throws {
         let dir = TestCorpus.shared.scratchDirectory("concat-never")

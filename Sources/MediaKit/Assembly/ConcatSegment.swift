@@ -17,6 +17,9 @@ final class ConcatSegment {
     /// Index entries hidden by the edit list.
     let hiddenCount: Int
     let firstEntryIsKeyframe: Bool
+    /// Keyframe positions (indices of displayed frames in decode order) and the DTS of the last keyframe.
+    let keyframeIndices: [Int]
+    let lastKeyframeDts: Int64
     let frameRate: AVRational
 
     init(path: String) throws {
@@ -47,6 +50,8 @@ final class ConcatSegment {
         frameCount = visible.count
         hiddenCount = entries.count - visible.count
         firstEntryIsKeyframe = entries[0].isKeyframe && !entries[0].isDiscarded
+        keyframeIndices = visible.indices.filter { visible[$0].isKeyframe }
+        lastKeyframeDts = visible.last(where: { $0.isKeyframe })?.timestamp ?? entries[0].timestamp
         guard frameCount > 0 else { throw MediaError.decodeFailed(path: path, detail: "every video frame is hidden") }
         // Displayed pts range from the packets (index timestamps are DTS).
         container.discardAll(except: [v])
@@ -69,6 +74,9 @@ final class ConcatSegment {
     var width: Int { Int(par.pointee.width) }
     var height: Int { Int(par.pointee.height) }
     var hasAudio: Bool { audioIndex != nil }
+    /// Frames in the first and in the last GOP.
+    var firstGOPFrames: Int { keyframeIndices.count > 1 ? keyframeIndices[1] : frameCount }
+    var lastGOPFrames: Int { frameCount - (keyframeIndices.last ?? 0) }
     /// The video duration in seconds.
     var duration: Double { Double(endPts - startPts) * Double(timeBase.num) / Double(timeBase.den) }
 

@@ -49,7 +49,8 @@ public enum Concatenator {
                     path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
                     incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
                     audioRate: seg.audioIndex.map { Int(seg.container.stream($0).pointee.codecpar.pointee.sample_rate) },
-                    audioChannels: seg.audioIndex.map { Int(cff_codecpar_channels(seg.container.stream($0).pointee.codecpar)) }))
+                    audioChannels: seg.audioIndex.map { Int(cff_codecpar_channels(seg.container.stream($0).pointee.codecpar)) },
+                    keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames))
         }
 
         let plan = try decide(facts: facts, first: first, options: options, path: output)
@@ -68,7 +69,7 @@ public enum Concatenator {
         case .copyWithSeamGOPs(let gop):
             (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(
                 first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat,
-                audioBitRate: try audioBitRate(options), gop: gop
+                audioBitRate: try audioBitRate(options), gop: gop, seam: options.seam
             ).run()
         case .encode(let reasons):
             let settings = try encodeSettings(first: first, options: options)
@@ -142,8 +143,21 @@ public enum Concatenator {
             let firstBad = facts.first { $0.incompatibility != nil }
             if firstBad == nil && !seamNeedsEncode { return .copy }
             var gopFailure: String?
-            if firstBad == nil && options.seam == .dropFirst {
+            if firstBad == nil, options.seam != .keep {
                 do {
+                    if case .crossfade(let n) = options.seam {
+                        for (k, f) in facts.enumerated() {
+                            if k > 0 && f.firstGOPFrames <= n {
+                                throw GOPReencoder.Unavailable(reason: "\(f.path) has a first GOP of \(f.firstGOPFrames) frames")
+                            }
+                            if k < facts.count - 1 && f.lastGOPFrames < n {
+                                throw GOPReencoder.Unavailable(reason: "\(f.path) has a last GOP of \(f.lastGOPFrames) frames")
+                            }
+                            if k > 0 && k < facts.count - 1 && f.keyframes < 2 {
+                                throw GOPReencoder.Unavailable(reason: "\(f.path) has a single GOP")
+                            }
+                        }
+                    }
                     let crf = try options.preset.map { try VideoEncodeSettings.preset(at: $0, width: 64, height: 64, frameRate: Rational(24, 1)) }
                     let gop = try GOPReencoder(
                         first: first, pixelFormat: try first.decodedPixelFormat(), crf: crf?.crf ?? 18,
@@ -160,7 +174,7 @@ public enum Concatenator {
                         return "\(bad.path) must be re-encoded and the output has one set of parameter sets"
                     }
                     if let gopFailure {
-                        return "--seam drop-first cannot re-encode only the first GOP (\(gopFailure))"
+                        return "--seam \(options.seam) cannot re-encode only the GOPs at the seams (\(gopFailure))"
                     }
                     return "--seam \(options.seam) re-encodes the seams and the output has one set of parameter sets"
                 })
@@ -214,11 +228,17 @@ struct SegmentFacts {
     var incompatibility: String?
     var audioRate: Int?
     var audioChannels: Int?
+    var keyframes: Int
+    var firstGOPFrames: Int
+    var lastGOPFrames: Int
 }
 
-/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once. With a
-/// `GOPReencoder` (seam `drop-first`), the first GOP of every segment after the first is decoded, its first
-/// frame dropped, and the rest re-encoded; every other GOP is copied bit for bit.
+/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once.
+///
+/// With a `GOPReencoder`, only the GOPs at the seams are re-encoded: for `drop-first` the first GOP of every
+/// segment after the first, without its first frame; for `crossfade=N` the last GOP of a segment and the
+/// first GOP of the next, as one new GOP in which the last N frames of the one are blended with the first N
+/// of the other. Every other GOP is copied bit for bit.
 final class CopyAssembler {
     let first: ConcatSegment
     let facts: [SegmentFacts]
@@ -227,10 +247,11 @@ final class CopyAssembler {
     let audio: (rate: Int, channels: Int)?
     let audioBitRate: Int
     let gop: GOPReencoder?
+    let seam: SeamPolicy
 
     init(
         first: ConcatSegment, facts: [SegmentFacts], path: String, displayPath: String, audio: (rate: Int, channels: Int)?,
-        audioBitRate: Int, gop: GOPReencoder? = nil
+        audioBitRate: Int, gop: GOPReencoder? = nil, seam: SeamPolicy = .keep
     ) {
         self.first = first
         self.facts = facts
@@ -239,9 +260,18 @@ final class CopyAssembler {
         self.audio = audio
         self.audioBitRate = audioBitRate
         self.gop = gop
+        self.seam = seam
     }
 
     private var lastDts = Int64.min
+
+    /// The last GOP of a segment, decoded, waiting for the next segment's first frames.
+    private struct PendingTail {
+        var frames: [Frame]
+        /// Output pts (output time base) of each frame.
+        var outputPts: [Int64]
+        var path: String
+    }
 
     func run() throws -> ([ConcatReport.Segment], Int, Double) {
         let output = try OutputContainer(path: path)
@@ -263,48 +293,83 @@ final class CopyAssembler {
         try output.writeHeader(
             fastStart: true, movieTimescale: Concatenator.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate))
         let outTB = output.timeBase(ofStream: videoOut)
+        let blend = { if case .crossfade(let n) = seam { return n } else { return 0 } }()
+        let headDrop = gop == nil ? 0 : (seam == .dropFirst ? 1 : blend)
         var offset: Int64 = 0
         var reports: [ConcatReport.Segment] = []
         var totalSamples = 0
         var totalFrames = 0
+        var pending: PendingTail?
         let packet = Packet()
+
+        func write(_ p: Packet, pts: Int64, dts: Int64, path: String) throws {
+            p.pointer.pointee.pts = pts
+            p.pointer.pointee.dts = dts
+            p.pointer.pointee.pos = -1
+            guard dts > lastDts, dts <= pts else {
+                throw MediaError.decodeFailed(path: path, detail: "video decode timestamps are not increasing at the seam")
+            }
+            lastDts = dts
+            try output.writeRescaled(p, stream: videoOut)
+        }
+
+        /// Encodes frames (output pts given) as one GOP and writes it; `delay` is the copied stream's DTS lag.
+        func encode(_ frames: [Frame], outputPts: [Int64], delay: Int64, path: String) throws {
+            guard let gop, !frames.isEmpty else { return }
+            for (f, pts) in zip(frames, outputPts) { f.pointer.pointee.pts = av_rescale_q(pts, outTB, gop.timeBase) }
+            let duration = frames.count > 1 ? (outputPts[1] - outputPts[0]) : 1
+            for p in try gop.encode(frames) {
+                let pts = av_rescale_q(p.pts, gop.timeBase, outTB)
+                p.pointer.pointee.duration = max(1, duration)
+                try write(p, pts: pts, dts: pts - delay, path: path)
+            }
+        }
+
         for (k, fact) in facts.enumerated() {
             let seg = k == 0 ? first : try ConcatSegment(path: fact.path)
             try seg.rewind()
             let tb = seg.timeBase
             let videoStart = Double(seg.startPts) * Double(tb.num) / Double(tb.den)
             let segAudio = try audio.map { try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels) }
-            var base: Int64?
-            // Places a packet: `rel` timestamps are in the output time base, relative to the segment's start.
-            func place(_ p: Packet, pts: Int64, dts: Int64) throws {
-                if base == nil { base = offset + dts <= lastDts ? lastDts + 1 - dts : offset }
-                p.pointer.pointee.pts = pts + base!
-                p.pointer.pointee.dts = dts + base!
-                p.pointer.pointee.pos = -1
-                guard p.pointer.pointee.dts > lastDts else {
-                    throw MediaError.decodeFailed(path: seg.path, detail: "video decode timestamps are not increasing")
-                }
-                lastDts = p.pointer.pointee.dts
-                try output.writeRescaled(p, stream: videoOut)
-            }
-            let head = (gop != nil && k > 0) ? try HeadGOP(segment: seg) : nil
+            let smart = gop != nil
+            let isLast = k == facts.count - 1
+            // Copied packets: the whole segment is raised when its first DTS would not follow the last one.
+            var base: Int64? = smart ? offset : nil
+            let head = (smart && k > 0) ? try HeadGOP(segment: seg) : nil
+            var tail: HeadGOP? = nil
             var dropTicks: Int64 = 0  // source time base
             var reencoded = 0
+            var framesOut = fact.frameCount
+            var delay: Int64 = 0
             func finishHead(_ head: HeadGOP) throws {
                 let (frames, firstDts) = try head.finish()
-                guard frames.count >= 1 else { throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has no frames") }
-                guard frames.count >= 2 || head.isWholeSegment else {
-                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has a single frame")
+                delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
+                guard frames.count > headDrop || (head.isWholeSegment && seam == .dropFirst && frames.count == 1) else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has only \(frames.count) frames")
                 }
-                dropTicks = frames.count >= 2 ? frames[1].pts - frames[0].pts : seg.endPts - seg.startPts
-                let kept = Array(frames.dropFirst())
-                reencoded = kept.count
-                let delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
-                for p in try gop!.encode(kept) {
-                    let pts = av_rescale_q(p.pts - seg.startPts - dropTicks, tb, outTB)
-                    p.pointer.pointee.duration = av_rescale_q(p.duration, tb, outTB)
-                    try place(p, pts: pts, dts: pts - delay)
+                dropTicks = frames.count > headDrop ? frames[headDrop].pts - frames[0].pts : seg.endPts - seg.startPts
+                let rest = Array(frames.dropFirst(headDrop))
+                var toEncode: [Frame] = []
+                var pts: [Int64] = []
+                if let tailPart = pending {
+                    let t = tailPart.frames.count
+                    toEncode = Array(tailPart.frames.prefix(t - blend))
+                    pts = Array(tailPart.outputPts.prefix(t - blend))
+                    for i in 0..<blend {
+                        let mixed = try Blend.mix(
+                            tailPart.frames[t - blend + i], frames[i], weight: Double(i + 1) / Double(blend + 1), path: displayPath)
+                        toEncode.append(mixed)
+                        pts.append(tailPart.outputPts[t - blend + i])
+                    }
+                    pending = nil
                 }
+                for f in rest {
+                    toEncode.append(f)
+                    pts.append(offset + av_rescale_q(f.pts - seg.startPts - dropTicks, tb, outTB))
+                }
+                reencoded = rest.count
+                framesOut = fact.frameCount - headDrop
+                try encode(toEncode, outputPts: pts, delay: delay, path: seg.path)
             }
             while try seg.container.read(into: packet) {
                 if packet.streamIndex == seg.audioIndex {
@@ -320,13 +385,30 @@ final class CopyAssembler {
                     head.isWholeSegment = false
                     try finishHead(head)
                 }
+                if blend > 0 && !isLast && tail == nil && packet.isKeyframe && packet.dts == seg.lastKeyframeDts {
+                    tail = try HeadGOP(segment: seg)
+                }
+                if let tail {
+                    try tail.add(packet)
+                    continue
+                }
                 let p = packet.pointer
                 let pts = av_rescale_q(p.pointee.pts - seg.startPts - dropTicks, tb, outTB)
                 let dts = av_rescale_q(p.pointee.dts - seg.startPts - dropTicks, tb, outTB)
                 p.pointee.duration = av_rescale_q(p.pointee.duration, tb, outTB)
-                try place(packet, pts: pts, dts: dts)
+                if base == nil { base = offset + dts <= lastDts ? lastDts + 1 - dts : offset }
+                try write(packet, pts: pts + base!, dts: dts + base!, path: seg.path)
             }
             if let head, !head.done { try finishHead(head) }
+            if let tail {
+                let (frames, firstDts) = try tail.finish()
+                let segBase = base ?? offset
+                pending = PendingTail(
+                    frames: frames,
+                    outputPts: frames.map { segBase + av_rescale_q($0.pts - seg.startPts - dropTicks, tb, outTB) }, path: seg.path)
+                _ = firstDts
+                reencoded += frames.count
+            }
             try segAudio?.decode(nil, videoStart: videoStart)
             let segStart = base ?? offset
             let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts - dropTicks, tb, outTB)
@@ -339,15 +421,20 @@ final class CopyAssembler {
                 totalSamples += count
             }
             offset = segEnd
-            let framesOut = fact.frameCount - (head == nil ? 0 : 1)
             totalFrames += framesOut
+            var reason: String?
+            if reencoded > 0 {
+                switch seam {
+                case .dropFirst: reason = "first GOP re-encoded without its first frame (\(reencoded) frames), the rest copied"
+                default: reason = "GOPs at the seams re-encoded (\(reencoded) frames, \(blend) blended per seam), the rest copied"
+                }
+            }
             reports.append(
                 ConcatReport.Segment(
-                    path: fact.path, video: "copied",
-                    reason: head == nil ? nil : "first GOP re-encoded without its first frame (\(reencoded) frames), the rest copied",
-                    framesIn: fact.frameCount, framesOut: framesOut, reencodedFrames: reencoded,
-                    videoDuration: fact.duration, hasAudio: fact.hasAudio))
+                    path: fact.path, video: "copied", reason: reason, framesIn: fact.frameCount, framesOut: framesOut,
+                    reencodedFrames: reencoded, videoDuration: fact.duration, hasAudio: fact.hasAudio))
         }
+        if pending != nil { throw MediaError.encodeFailed(path: displayPath, detail: "a seam was left unfinished") }
         try audioEncoder?.finish()
         try output.commit()
         let total = Double(offset) * Double(outTB.num) / Double(outTB.den)

@@ -5,6 +5,8 @@ import CFFmpeg
 /// so one sample description covers both (research §3.3 (1c)). Every GOP starts with an IDR and has no
 /// B-frames; its decode timestamps are shifted back by the source's reorder delay so DTS stays increasing.
 final class GOPReencoder {
+    /// The time base frame timestamps passed to `encode` are in (the first segment's video time base).
+    var timeBase: AVRational { setup.timeBase }
     /// The merged avcC record for the output stream.
     let extradata: [UInt8]
     private let encoderExtradata: [UInt8]
