@@ -94,8 +94,8 @@ public struct ConcatReport: Sendable, Equatable, Codable {
         public var reason: String?
         /// Displayed video frames in the segment.
         public var framesIn: Int
-        /// Frames of this segment in the output (after dropped or blended frames; blended frames count
-        /// for the later segment).
+        /// Frames of this segment in the output, after dropped or blended frames. Blended frames count for
+        /// the earlier segment when only the seam GOPs are re-encoded, for the later one when all video is.
         public var framesOut: Int
         /// Frames of this segment that were re-encoded (0 when its video was copied whole).
         public var reencodedFrames: Int

@@ -11,10 +11,12 @@ import Foundation
 ///
 /// Video is stream-copied when every segment is compatible with the first (codec, tag, parameter sets,
 /// size, pixel format, profile, level, colour tags, SAR, rotation, B-frame delay, frame rate, a closed-GOP
-/// keyframe start and no edit-list-hidden frames). Otherwise, and for the `drop-first` and `crossfade`
-/// seams, all video is re-encoded with one encoder (one set of parameter sets for the whole file) at the
-/// first segment's size and frame rate or the preset's. Audio is always decoded, cut or padded to each
-/// segment's video duration (silence for segments without audio) and encoded once as AAC.
+/// keyframe start and no edit-list-hidden frames). When a segment is not, all video is re-encoded with one
+/// encoder (one set of parameter sets for the whole file) at the first segment's size and frame rate or the
+/// preset's. The `drop-first` and `crossfade` seams re-encode only the GOPs at the seams (libx264 parameter
+/// sets under a free id, added to the copied avcC) when the segments are compatible H.264, and everything
+/// otherwise. Audio is always decoded, cut or padded to each segment's video duration (silence for segments
+/// without audio) and encoded once as AAC.
 ///
 /// The output is written under a temporary name, re-probed and checked (frame count and durations), and only
 /// then renamed to its destination; on any failure nothing is left behind.

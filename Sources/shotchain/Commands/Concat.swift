@@ -10,11 +10,13 @@ extension Shotchain {
             abstract: "Join video segments into one MP4, stream-copying video where it is safe.",
             discussion: """
                 Video is stream-copied when every segment matches the first (codec, parameter sets, size, \
-                profile, level, colour, SAR, rotation, B-frames, frame rate, closed-GOP start); otherwise, \
-                and for --seam drop-first or crossfade=N, all video is re-encoded with one encoder at the \
-                first segment's size and frame rate (or --preset). Audio is re-encoded once as AAC, cut or \
-                padded to each segment's video, silence where a segment has none. The output is checked \
-                (frame count, durations) before it appears under its name.
+                profile, level, colour, SAR, rotation, B-frames, frame rate, closed-GOP start). Otherwise \
+                (--reencode auto) all video is re-encoded with one encoder at the first segment's size and \
+                frame rate, or --preset's settings. --seam drop-first removes the first frame of every \
+                segment after the first and crossfade=N blends N frames per seam; both re-encode only the \
+                GOPs at the seams when the segments are compatible H.264, and everything otherwise. Audio is \
+                re-encoded once as AAC, cut or padded to each segment's video, silence where a segment has \
+                none. The output is re-probed (frame count, durations) before it appears under its name.
 
                 \(ExitStatus.helpText)
                 """
