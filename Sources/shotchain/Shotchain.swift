@@ -8,6 +8,6 @@ struct Shotchain: AsyncParsableCommand {
         abstract: "Chain short AI-generated video shots into longer, verified videos.",
         discussion: ExitStatus.helpText,
         version: "0.1.0",
-        subcommands: [Probe.self, Frame.self, Trim.self, Verify.self, Serve.self, Simulate.self]
+        subcommands: [Probe.self, Frame.self, Concat.self, Trim.self, Verify.self, Serve.self, Simulate.self]
     )
 }

@@ -1,0 +1,487 @@
+import CFFmpeg
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Joins video segments into one MP4 with libavformat (never FFmpeg's concat demuxer).
+///
+/// Video is stream-copied when every segment is compatible with the first (codec, tag, parameter sets,
+/// size, pixel format, profile, level, colour tags, SAR, rotation, B-frame delay, frame rate, a closed-GOP
+/// keyframe start and no edit-list-hidden frames). When a segment is not, all video is re-encoded with one
+/// encoder (one set of parameter sets for the whole file) at the first segment's size and frame rate or the
+/// preset's. The `drop-first` and `crossfade` seams re-encode only the GOPs at the seams (libx264 parameter
+/// sets under a free id, added to the copied avcC) when the segments are compatible H.264, and everything
+/// otherwise. Audio is always decoded, cut or padded to each segment's video duration (silence for segments
+/// without audio) and encoded once as AAC.
+///
+/// The output is written under a temporary name, re-probed and checked (frame count and durations), and only
+/// then renamed to its destination; on any failure nothing is left behind.
+public enum Concatenator {
+    /// Concatenates `segments` into `output`.
+    /// - Returns: what was copied or re-encoded and why, and the re-probed output.
+    /// - Throws: `MediaError` naming the segment (missing, corrupt, incompatible under `.never`) or the output.
+    public static func concatenate(_ segments: [String], to output: String, options: ConcatOptions = ConcatOptions()) throws
+        -> ConcatReport
+    {
+        FFmpegLibrary.ensureConfigured()
+        guard !segments.isEmpty else { throw MediaError.invalidArgument("concat: no segments given") }
+        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
+        guard ["mp4", "m4v", "mov"].contains(ext) else {
+            throw MediaError.invalidArgument("\(output): the output must be .mp4, .m4v or .mov")
+        }
+        let outAbs = URL(fileURLWithPath: output).standardizedFileURL.path
+        if let same = segments.first(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == outAbs }) {
+            throw MediaError.invalidArgument("\(same): the output must not be one of the segments")
+        }
+        if case .crossfade(let n) = options.seam, n < 1 {
+            throw MediaError.invalidArgument("concat: crossfade needs at least 1 frame")
+        }
+
+        // Pass 1: describe every segment (only the first stays open).
+        let first = try ConcatSegment(path: segments[0])
+        var facts: [SegmentFacts] = []
+        for (i, path) in segments.enumerated() {
+            let seg = i == 0 ? first : try ConcatSegment(path: path)
+            facts.append(
+                SegmentFacts(
+                    path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
+                    incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
+                    audioRate: seg.audioIndex.map { Int(seg.container.stream($0).pointee.codecpar.pointee.sample_rate) },
+                    audioChannels: seg.audioIndex.map { Int(cff_codecpar_channels(seg.container.stream($0).pointee.codecpar)) },
+                    keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames))
+        }
+
+        let plan = try decide(facts: facts, first: first, options: options, path: output)
+        let staging = stagingPath(for: output)
+        defer { unlink(staging) }
+        var segmentReports: [ConcatReport.Segment]
+        var expectedFrames: Int
+        var expectedDuration: Double
+        let audioFormat = facts.first(where: { $0.hasAudio }).map { (rate: $0.audioRate!, channels: $0.audioChannels!) }
+        switch plan {
+        case .copy:
+            (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(
+                first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat,
+                audioBitRate: try audioBitRate(options)
+            ).run()
+        case .copyWithSeamGOPs(let gop):
+            (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(
+                first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat,
+                audioBitRate: try audioBitRate(options), gop: gop, seam: options.seam
+            ).run()
+        case .encode(let reasons):
+            let settings = try encodeSettings(first: first, options: options)
+            (segmentReports, expectedFrames, expectedDuration) = try EncodeAssembler(
+                first: first, facts: facts, reasons: reasons, settings: settings, seam: options.seam, path: staging,
+                displayPath: output, audio: audioFormat, audioBitRate: try audioBitRate(options)
+            ).run()
+        }
+
+        // Re-probe and check before the file takes its name.
+        let info = try MediaProbe.probe(staging)
+        guard let video = info.video, let vinfo = video.video else {
+            throw MediaError.encodeFailed(path: output, detail: "the written file has no video stream")
+        }
+        let frames = vinfo.frameCount ?? -1
+        guard frames == expectedFrames else {
+            throw MediaError.encodeFailed(path: output, detail: "the written file has \(frames) frames, expected \(expectedFrames)")
+        }
+        let videoDuration = video.duration ?? 0
+        let tick = max(0.002, 1 / max(1, vinfo.frameRate?.doubleValue ?? 24) / 2)
+        guard abs(videoDuration - expectedDuration) <= tick else {
+            throw MediaError.encodeFailed(
+                path: output, detail: String(format: "the written video lasts %.4f s, expected %.4f s", videoDuration, expectedDuration))
+        }
+        var audioDuration: Double?
+        if let audio = info.audio {
+            let d = audio.duration ?? 0
+            let frame = 1024 / Double(audio.audio?.sampleRate ?? 48000)
+            guard abs(d - videoDuration) <= frame + 0.001 else {
+                throw MediaError.encodeFailed(
+                    path: output, detail: String(format: "the written audio lasts %.4f s, the video %.4f s", d, videoDuration))
+            }
+            audioDuration = d
+        } else if audioFormat != nil {
+            throw MediaError.encodeFailed(path: output, detail: "the written file lost its audio stream")
+        }
+        if rename(staging, output) != 0 {
+            throw MediaError.outputFailed(path: output, detail: "cannot rename into place: \(String(cString: strerror(errno)))")
+        }
+        var probe = info
+        probe.path = output
+        return ConcatReport(
+            output: output, seam: options.seam, reencode: options.reencode, segments: segmentReports,
+            framesIn: facts.reduce(0) { $0 + $1.frameCount }, framesOut: frames, videoDuration: videoDuration,
+            audioDuration: audioDuration, probe: probe)
+    }
+
+    /// Copy everything, or encode everything (with the reason per segment).
+    enum Plan {
+        case copy
+        case copyWithSeamGOPs(GOPReencoder)
+        case encode([String])
+    }
+
+    static func decide(facts: [SegmentFacts], first: ConcatSegment, options: ConcatOptions, path: String) throws -> Plan {
+        let seamNeedsEncode = options.seam != .keep && facts.count > 1
+        switch options.reencode {
+        case .never:
+            if let bad = facts.first(where: { $0.incompatibility != nil }) {
+                throw MediaError.invalidArgument(
+                    "\(bad.path): cannot be stream-copied after \(facts[0].path): \(bad.incompatibility!) (--reencode never)")
+            }
+            if seamNeedsEncode {
+                throw MediaError.invalidArgument(
+                    "concat: --seam \(options.seam) re-encodes video at the seams, which --reencode never forbids")
+            }
+            return .copy
+        case .always:
+            return .encode(facts.map { _ in "--reencode always" })
+        case .auto:
+            let firstBad = facts.first { $0.incompatibility != nil }
+            if firstBad == nil && !seamNeedsEncode { return .copy }
+            var gopFailure: String?
+            if firstBad == nil, options.seam != .keep {
+                do {
+                    if case .crossfade(let n) = options.seam {
+                        for (k, f) in facts.enumerated() {
+                            if k > 0 && f.firstGOPFrames <= n {
+                                throw GOPReencoder.Unavailable(reason: "\(f.path) has a first GOP of \(f.firstGOPFrames) frames")
+                            }
+                            if k < facts.count - 1 && f.lastGOPFrames < n {
+                                throw GOPReencoder.Unavailable(reason: "\(f.path) has a last GOP of \(f.lastGOPFrames) frames")
+                            }
+                            if k > 0 && k < facts.count - 1 && f.keyframes < 2 {
+                                throw GOPReencoder.Unavailable(reason: "\(f.path) has a single GOP")
+                            }
+                        }
+                    }
+                    let crf = try options.preset.map { try VideoEncodeSettings.preset(at: $0, width: 64, height: 64, frameRate: Rational(24, 1)) }
+                    let gop = try GOPReencoder(
+                        first: first, pixelFormat: try first.decodedPixelFormat(), crf: crf?.crf ?? 18,
+                        preset: crf?.preset ?? "veryfast", path: path)
+                    return .copyWithSeamGOPs(gop)
+                } catch let error as GOPReencoder.Unavailable {
+                    gopFailure = error.reason
+                }
+            }
+            return .encode(
+                facts.map { f in
+                    if let why = f.incompatibility { return why }
+                    if let bad = firstBad {
+                        return "\(bad.path) must be re-encoded and the output has one set of parameter sets"
+                    }
+                    if let gopFailure {
+                        return "--seam \(options.seam) cannot re-encode only the GOPs at the seams (\(gopFailure))"
+                    }
+                    return "--seam \(options.seam) re-encodes the seams and the output has one set of parameter sets"
+                })
+        }
+    }
+
+    static func encodeSettings(first: ConcatSegment, options: ConcatOptions) throws -> VideoEncodeSettings {
+        var rate = first.frameRate
+        if rate.num <= 0 || rate.den <= 0 { rate = first.videoStream.pointee.r_frame_rate }
+        if rate.num <= 0 || rate.den <= 0 { rate = AVRational(num: 24, den: 1) }
+        let width = first.width + first.width % 2
+        let height = first.height + first.height % 2
+        let frameRate = Rational(rate)
+        if let url = options.preset {
+            return try VideoEncodeSettings.preset(at: url, width: width, height: height, frameRate: frameRate)
+        }
+        var settings = VideoEncodeSettings(width: width, height: height, frameRate: frameRate, crf: 18)
+        settings.gopFrames = max(1, Int((2 * frameRate.doubleValue).rounded()))
+        return settings
+    }
+
+    static func audioBitRate(_ options: ConcatOptions) throws -> Int {
+        guard let url = options.preset else { return 192_000 }
+        return try VideoEncodeSettings.preset(at: url, width: 64, height: 64, frameRate: Rational(24, 1)).audio?.bitRate ?? 192_000
+    }
+
+    static func stagingPath(for output: String) -> String {
+        let url = URL(fileURLWithPath: output)
+        let token = UUID().uuidString.prefix(8).lowercased()
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(token).assembling.\(url.pathExtension)")
+            .path
+    }
+
+    /// A movie time scale in which both the video and the audio track ends are exact (see `VideoWriter`).
+    static func movieTimescale(videoTimeBase: AVRational, sampleRate: Int?) -> Int? {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        var video = Int(videoTimeBase.den)
+        while video < 10000 { video *= 2 }
+        var scale = video
+        if let sampleRate { scale = scale / gcd(scale, sampleRate) * sampleRate }
+        return scale <= Int(Int32.max) ? scale : nil
+    }
+}
+
+/// What pass 1 learned about a segment.
+struct SegmentFacts {
+    var path: String
+    var frameCount: Int
+    var duration: Double
+    var hasAudio: Bool
+    var incompatibility: String?
+    var audioRate: Int?
+    var audioChannels: Int?
+    var keyframes: Int
+    var firstGOPFrames: Int
+    var lastGOPFrames: Int
+}
+
+/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once.
+///
+/// With a `GOPReencoder`, only the GOPs at the seams are re-encoded: for `drop-first` the first GOP of every
+/// segment after the first, without its first frame; for `crossfade=N` the last GOP of a segment and the
+/// first GOP of the next, as one new GOP in which the last N frames of the one are blended with the first N
+/// of the other. Every other GOP is copied bit for bit.
+final class CopyAssembler {
+    let first: ConcatSegment
+    let facts: [SegmentFacts]
+    let path: String
+    let displayPath: String
+    let audio: (rate: Int, channels: Int)?
+    let audioBitRate: Int
+    let gop: GOPReencoder?
+    let seam: SeamPolicy
+
+    init(
+        first: ConcatSegment, facts: [SegmentFacts], path: String, displayPath: String, audio: (rate: Int, channels: Int)?,
+        audioBitRate: Int, gop: GOPReencoder? = nil, seam: SeamPolicy = .keep
+    ) {
+        self.first = first
+        self.facts = facts
+        self.path = path
+        self.displayPath = displayPath
+        self.audio = audio
+        self.audioBitRate = audioBitRate
+        self.gop = gop
+        self.seam = seam
+    }
+
+    private var lastDts = Int64.min
+
+    /// The last GOP of a segment, decoded, waiting for the next segment's first frames.
+    private struct PendingTail {
+        var frames: [Frame]
+        /// Output pts (output time base) of each frame.
+        var outputPts: [Int64]
+        var path: String
+    }
+
+    func run() throws -> ([ConcatReport.Segment], Int, Double) {
+        let output = try OutputContainer(path: path)
+        let videoOut = try output.addStream(copying: first.videoStream)
+        if let gop {
+            let par = output.context.pointee.streams[videoOut]!.pointee.codecpar!
+            av_freep(&par.pointee.extradata)
+            let size = gop.extradata.count
+            guard let buffer = av_mallocz(size + Int(AV_INPUT_BUFFER_PADDING_SIZE))?.assumingMemoryBound(to: UInt8.self) else {
+                throw MediaError.encodeFailed(path: displayPath, detail: "out of memory")
+            }
+            gop.extradata.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: size) }
+            par.pointee.extradata = buffer
+            par.pointee.extradata_size = Int32(size)
+        }
+        let audioEncoder = try audio.map {
+            try ConcatAudioEncoder(output: output, sampleRate: $0.rate, channels: $0.channels, bitRate: audioBitRate)
+        }
+        try output.writeHeader(
+            fastStart: true, movieTimescale: Concatenator.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate))
+        let outTB = output.timeBase(ofStream: videoOut)
+        let blend = { if case .crossfade(let n) = seam { return n } else { return 0 } }()
+        let headDrop = gop == nil ? 0 : (seam == .dropFirst ? 1 : blend)
+        var offset: Int64 = 0
+        var reports: [ConcatReport.Segment] = []
+        var totalSamples = 0
+        var totalFrames = 0
+        var pending: PendingTail?
+        let packet = Packet()
+
+        func write(_ p: Packet, pts: Int64, dts: Int64, path: String) throws {
+            p.pointer.pointee.pts = pts
+            p.pointer.pointee.dts = dts
+            p.pointer.pointee.pos = -1
+            guard dts > lastDts, dts <= pts else {
+                throw MediaError.decodeFailed(path: path, detail: "video decode timestamps are not increasing at the seam")
+            }
+            lastDts = dts
+            try output.writeRescaled(p, stream: videoOut)
+        }
+
+        /// Encodes frames (output pts given) as one GOP and writes it; `delay` is the copied stream's DTS lag.
+        func encode(_ frames: [Frame], outputPts: [Int64], delay: Int64, path: String) throws {
+            guard let gop, !frames.isEmpty else { return }
+            for (f, pts) in zip(frames, outputPts) { f.pointer.pointee.pts = av_rescale_q(pts, outTB, gop.timeBase) }
+            let duration = frames.count > 1 ? (outputPts[1] - outputPts[0]) : 1
+            for p in try gop.encode(frames) {
+                let pts = av_rescale_q(p.pts, gop.timeBase, outTB)
+                p.pointer.pointee.duration = max(1, duration)
+                try write(p, pts: pts, dts: pts - delay, path: path)
+            }
+        }
+
+        for (k, fact) in facts.enumerated() {
+            let seg = k == 0 ? first : try ConcatSegment(path: fact.path)
+            try seg.rewind()
+            let tb = seg.timeBase
+            let videoStart = Double(seg.startPts) * Double(tb.num) / Double(tb.den)
+            let segAudio = try audio.map { try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels) }
+            let smart = gop != nil
+            let isLast = k == facts.count - 1
+            // Copied packets: the whole segment is raised when its first DTS would not follow the last one.
+            var base: Int64? = smart ? offset : nil
+            let head = (smart && k > 0) ? try HeadGOP(segment: seg) : nil
+            var tail: HeadGOP? = nil
+            var dropTicks: Int64 = 0  // source time base
+            var reencoded = 0
+            var framesOut = fact.frameCount
+            var delay: Int64 = 0
+            func finishHead(_ head: HeadGOP) throws {
+                let (frames, firstDts) = try head.finish()
+                delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
+                guard frames.count > headDrop || (head.isWholeSegment && seam == .dropFirst && frames.count == 1) else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has only \(frames.count) frames")
+                }
+                dropTicks = frames.count > headDrop ? frames[headDrop].pts - frames[0].pts : seg.endPts - seg.startPts
+                let rest = Array(frames.dropFirst(headDrop))
+                var toEncode: [Frame] = []
+                var pts: [Int64] = []
+                if let tailPart = pending {
+                    let t = tailPart.frames.count
+                    toEncode = Array(tailPart.frames.prefix(t - blend))
+                    pts = Array(tailPart.outputPts.prefix(t - blend))
+                    for i in 0..<blend {
+                        let mixed = try Blend.mix(
+                            tailPart.frames[t - blend + i], frames[i], weight: Double(i + 1) / Double(blend + 1), path: displayPath)
+                        toEncode.append(mixed)
+                        pts.append(tailPart.outputPts[t - blend + i])
+                    }
+                    pending = nil
+                }
+                for f in rest {
+                    toEncode.append(f)
+                    pts.append(offset + av_rescale_q(f.pts - seg.startPts - dropTicks, tb, outTB))
+                }
+                reencoded = rest.count
+                framesOut = fact.frameCount - headDrop
+                try encode(toEncode, outputPts: pts, delay: delay, path: seg.path)
+            }
+            while try seg.container.read(into: packet) {
+                if packet.streamIndex == seg.audioIndex {
+                    try segAudio?.decode(packet, videoStart: videoStart)
+                    continue
+                }
+                guard packet.streamIndex == seg.videoIndex else { continue }
+                if let head, !head.done {
+                    if !(packet.isKeyframe && head.packetCount > 0) {
+                        try head.add(packet)
+                        continue
+                    }
+                    head.isWholeSegment = false
+                    try finishHead(head)
+                }
+                if blend > 0 && !isLast && tail == nil && packet.isKeyframe && packet.dts == seg.lastKeyframeDts {
+                    tail = try HeadGOP(segment: seg)
+                }
+                if let tail {
+                    try tail.add(packet)
+                    continue
+                }
+                let p = packet.pointer
+                let pts = av_rescale_q(p.pointee.pts - seg.startPts - dropTicks, tb, outTB)
+                let dts = av_rescale_q(p.pointee.dts - seg.startPts - dropTicks, tb, outTB)
+                p.pointee.duration = av_rescale_q(p.pointee.duration, tb, outTB)
+                if base == nil { base = offset + dts <= lastDts ? lastDts + 1 - dts : offset }
+                try write(packet, pts: pts + base!, dts: dts + base!, path: seg.path)
+            }
+            if let head, !head.done { try finishHead(head) }
+            if let tail {
+                let (frames, firstDts) = try tail.finish()
+                let segBase = base ?? offset
+                pending = PendingTail(
+                    frames: frames,
+                    outputPts: frames.map { segBase + av_rescale_q($0.pts - seg.startPts - dropTicks, tb, outTB) }, path: seg.path)
+                _ = firstDts
+                reencoded += frames.count
+            }
+            try segAudio?.decode(nil, videoStart: videoStart)
+            let segStart = base ?? offset
+            let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts - dropTicks, tb, outTB)
+            if let audioEncoder, let segAudio {
+                let rate = Int64(audioEncoder.sampleRate)
+                let end = Int(av_rescale_q(segEnd, outTB, AVRational(num: 1, den: Int32(rate))))
+                let count = max(0, end - totalSamples)
+                let skip = Int(av_rescale_q(dropTicks, tb, AVRational(num: 1, den: Int32(rate))))
+                try audioEncoder.append(segAudio.samples(skip: skip, count: count))
+                totalSamples += count
+            }
+            offset = segEnd
+            totalFrames += framesOut
+            var reason: String?
+            if reencoded > 0 {
+                switch seam {
+                case .dropFirst: reason = "first GOP re-encoded without its first frame (\(reencoded) frames), the rest copied"
+                default: reason = "GOPs at the seams re-encoded (\(reencoded) frames, \(blend) blended per seam), the rest copied"
+                }
+            }
+            reports.append(
+                ConcatReport.Segment(
+                    path: fact.path, video: "copied", reason: reason, framesIn: fact.frameCount, framesOut: framesOut,
+                    reencodedFrames: reencoded, videoDuration: fact.duration, hasAudio: fact.hasAudio))
+        }
+        if pending != nil { throw MediaError.encodeFailed(path: displayPath, detail: "a seam was left unfinished") }
+        try audioEncoder?.finish()
+        try output.commit()
+        let total = Double(offset) * Double(outTB.num) / Double(outTB.den)
+        return (reports, totalFrames, total)
+    }
+}
+
+/// The first GOP of a segment: its packets are decoded as they are read, frames kept in display order.
+final class HeadGOP {
+    private let decoder: CodecDecoder
+    private let decoded = Frame()
+    private var frames: [Frame] = []
+    private(set) var packetCount = 0
+    private(set) var done = false
+    private var firstDts = Int64.max
+    var isWholeSegment = true
+    let path: String
+
+    init(segment: ConcatSegment) throws {
+        path = segment.path
+        decoder = try CodecDecoder(container: segment.container, stream: segment.videoIndex)
+    }
+
+    func add(_ packet: Packet) throws {
+        packetCount += 1
+        if packet.dts != cff_AV_NOPTS_VALUE { firstDts = min(firstDts, packet.dts) }
+        _ = try decoder.send(packet)
+        try receive()
+    }
+
+    private func receive() throws {
+        while try decoder.receive(into: decoded) == .frame {
+            if decoded.isCorrupt { throw MediaError.decodeFailed(path: path, detail: "a frame of the first GOP is corrupt") }
+            let f = Frame()
+            av_frame_move_ref(f.pointer, decoded.pointer)
+            f.pointer.pointee.pts = f.bestEffortTimestamp
+            frames.append(f)
+        }
+    }
+
+    /// Drains the decoder; returns the frames sorted by pts and the GOP's first DTS.
+    func finish() throws -> ([Frame], Int64) {
+        _ = try decoder.send(nil)
+        try receive()
+        done = true
+        return (frames.sorted { $0.pts < $1.pts }, firstDts == Int64.max ? 0 : firstDts)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MediaKit
+import Presets
+
+extension Shotchain {
+    /// `shotchain concat SEGMENT... -o OUT.mp4`: joins segments, stream-copying video where safe.
+    struct Concat: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Join video segments into one MP4, stream-copying video where it is safe.",
+            discussion: """
+                Video is stream-copied when every segment matches the first (codec, parameter sets, size, \
+                profile, level, colour, SAR, rotation, B-frames, frame rate, closed-GOP start). Otherwise \
+                (--reencode auto) all video is re-encoded with one encoder at the first segment's size and \
+                frame rate, or --preset's settings. --seam drop-first removes the first frame of every \
+                segment after the first and crossfade=N blends N frames per seam; both re-encode only the \
+                GOPs at the seams when the segments are compatible H.264, and everything otherwise. Audio is \
+                re-encoded once as AAC, cut or padded to each segment's video, silence where a segment has \
+                none. The output is re-probed (frame count, durations) before it appears under its name.
+
+                \(ExitStatus.helpText)
+                """
+        )
+
+        @Argument(help: "The segments, in order (MP4/MOV).")
+        var segments: [String]
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The MP4 to write.", valueName: "file"))
+        var output: String
+
+        @Option(help: ArgumentHelp("keep, drop-first or crossfade=FRAMES.", valueName: "policy"))
+        var seam: String = "keep"
+
+        @Option(help: ArgumentHelp("auto, never or always.", valueName: "when"))
+        var reencode: String = "auto"
+
+        @Option(help: ArgumentHelp("An encode preset: a name in presets/encode or a JSON file.", valueName: "name"))
+        var preset: String?
+
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+
+        func validate() throws {
+            if SeamPolicy(argument: seam) == nil {
+                throw ValidationError("--seam must be keep, drop-first or crossfade=N with N >= 1, got \"\(seam)\"")
+            }
+            if ReencodePolicy(rawValue: reencode) == nil {
+                throw ValidationError("--reencode must be auto, never or always, got \"\(reencode)\"")
+            }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                var presetURL: URL?
+                if let preset {
+                    if preset.hasSuffix(".json") || preset.contains("/") {
+                        presetURL = URL(fileURLWithPath: preset)
+                    } else {
+                        let url = Presets.directory.appendingPathComponent("encode/\(preset).json")
+                        guard FileManager.default.fileExists(atPath: url.path) else {
+                            throw MediaError.invalidArgument("--preset: no encode preset named \"\(preset)\" in \(Presets.directory.path)/encode")
+                        }
+                        presetURL = url
+                    }
+                }
+                let options = ConcatOptions(seam: SeamPolicy(argument: seam)!, reencode: ReencodePolicy(rawValue: reencode)!, preset: presetURL)
+                let report = try Concatenator.concatenate(segments, to: output, options: options)
+                print(json ? try report.json() : report.summary(), terminator: "")
+            }
+        }
+    }
+}
