@@ -207,6 +207,8 @@ public actor TestCorpus {
         if let task = made[fixture] { return try await task.value }
         let dir = directory
         let dependencies = try await dependencyPaths(for: fixture)
+        // Another caller may have started this fixture while the dependencies were awaited.
+        if let task = made[fixture] { return try await task.value }
         let task = Task<URL, any Error> {
             let out = dir.appendingPathComponent(fixture.rawValue)
             let partial = dir.appendingPathComponent("partial-" + fixture.rawValue)

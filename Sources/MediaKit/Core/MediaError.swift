@@ -27,6 +27,8 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     case outputFailed(path: String, detail: String)
     /// An argument is invalid (unsupported output extension, negative time, ...).
     case invalidArgument(String)
+    /// Encoding or muxing an output file failed (no encoder, rejected settings, a write error, ...).
+    case encodeFailed(path: String, detail: String)
     /// An FFmpeg call failed in a way not covered above.
     case ffmpeg(path: String, operation: String, code: Int32, message: String)
 
@@ -39,6 +41,7 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooManyPixels(let p, _, _, _), .frameOutOfRange(let p, _), .unconfirmedFrame(let p, _):
             return p
         case .outputFailed(let p, _), .ffmpeg(let p, _, _, _): return p
+        case .encodeFailed(let p, _): return p
         case .invalidArgument: return nil
         }
     }
@@ -58,6 +61,7 @@ public enum MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unconfirmedFrame(let p, let d): return "\(p): cannot confirm the requested frame (\(d))"
         case .outputFailed(let p, let d): return "\(p): cannot write output (\(d))"
         case .invalidArgument(let m): return m
+        case .encodeFailed(let p, let d): return "\(p): cannot encode (\(d))"
         case .ffmpeg(let p, let op, let code, let m): return "\(p): \(op) failed: \(m) (\(code))"
         }
     }

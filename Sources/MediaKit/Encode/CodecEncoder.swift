@@ -1,0 +1,77 @@
+import CFFmpeg
+
+/// An owning wrapper around an encoding `AVCodecContext`. Not `Sendable`.
+///
+/// Created unopened so the caller can set fields and private options, then `open()`ed.
+final class CodecEncoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    let codec: UnsafePointer<AVCodec>
+    /// The output file the errors name.
+    let path: String
+    private let packet = Packet()
+
+    /// Allocates a context for the encoder called `name` ("libx264", "aac").
+    init(name: String, path: String) throws {
+        self.path = path
+        guard let codec = avcodec_find_encoder_by_name(name) else {
+            throw MediaError.encodeFailed(path: path, detail: "FFmpeg has no encoder named \"\(name)\"")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else {
+            throw MediaError.encodeFailed(path: path, detail: "cannot allocate the \(name) encoder: out of memory")
+        }
+        self.codec = codec
+        self.context = ctx
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&ctx)
+    }
+
+    /// The encoder's name.
+    var name: String { ffString(codec.pointee.name) ?? "encoder" }
+
+    /// Sets a private option of the encoder ("preset", "crf", "x264-params").
+    /// - Throws: `MediaError.encodeFailed` when the encoder has no such option or refuses the value.
+    func setOption(_ key: String, _ value: String) throws {
+        let code = av_opt_set(context.pointee.priv_data, key, value, 0)
+        if code < 0 {
+            throw MediaError.encodeFailed(path: path, detail: "\(name) option \(key)=\(value): \(ffErrorString(code))")
+        }
+    }
+
+    /// Opens the encoder with the fields and options set so far.
+    func open() throws {
+        let code = avcodec_open2(context, codec, nil)
+        if code < 0 {
+            throw MediaError.encodeFailed(path: path, detail: "cannot open the \(name) encoder: \(ffErrorString(code))")
+        }
+    }
+
+    /// Sends `frame` (nil to drain at the end) and hands every packet the encoder then has to `sink`.
+    /// Packet timestamps are in the encoder's time base. The packet is only valid during the call.
+    func encode(_ frame: Frame?, into sink: (Packet) throws -> Void) throws {
+        var code = avcodec_send_frame(context, frame?.pointer)
+        if code == cff_AVERROR_EAGAIN {
+            // Cannot happen while every send is followed by a full drain; handle it anyway.
+            try drain(into: sink)
+            code = avcodec_send_frame(context, frame?.pointer)
+        }
+        if code < 0 && code != cff_AVERROR_EOF {
+            throw MediaError.encodeFailed(path: path, detail: "\(name) refused a frame: \(ffErrorString(code))")
+        }
+        try drain(into: sink)
+    }
+
+    private func drain(into sink: (Packet) throws -> Void) throws {
+        while true {
+            let code = avcodec_receive_packet(context, packet.pointer)
+            if code == cff_AVERROR_EAGAIN || code == cff_AVERROR_EOF { return }
+            if code < 0 {
+                throw MediaError.encodeFailed(path: path, detail: "\(name) failed: \(ffErrorString(code))")
+            }
+            defer { av_packet_unref(packet.pointer) }
+            try sink(packet)
+        }
+    }
+}
