@@ -48,3 +48,16 @@ func brokenFilesAreRefusedByName(_ bad: BadInput) async throws {
         return p == path
     }
 }
+
+@Test func decodingInspectorRefusesWhatOnlyLooksRight() async throws {
+    let huge = try await TestCorpus.shared.badInput(.hugePNGHeader).path
+    #expect(try HeaderMediaInspector().inspect(path: huge).width == 30000)
+    #expect {
+        try DecodingMediaInspector().inspect(path: huge)
+    } throws: { error in
+        guard case .badMedia(let p, let m)? = error as? SegmindError else { return false }
+        return p == huge && m.contains("cannot be decoded")
+    }
+    let video = try await TestCorpus.shared.path(.bframesAAC)
+    #expect(try DecodingMediaInspector().inspect(path: video) == HeaderMediaInspector().inspect(path: video))
+}

@@ -70,7 +70,7 @@ public struct SegmindClient: Sendable {
     ///   - random: the jitter source, in [0, 1).
     public init(
         configuration: SegmindConfiguration, transport: any HTTPTransport, clock: any SegmindClock = SystemClock(),
-        inspector: any MediaInspector = HeaderMediaInspector(),
+        inspector: any MediaInspector = DecodingMediaInspector(),
         logger: Logger = Logger(label: "shotchain.segmind", factory: { _ in SwiftLogNoOpLogHandler() }),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
