@@ -1,2 +1,0 @@
-/// Namespace placeholder for the SegmindSimulator module until its first type lands.
-enum SegmindSimulatorModule {}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func segmindSimulatorTargetBuilds() { #expect(Bool(true)) }
