@@ -206,10 +206,9 @@ public actor TestCorpus {
     public func url(_ fixture: Fixture) async throws -> URL {
         if let task = made[fixture] { return try await task.value }
         let dir = directory
-        let dependencies = try await dependencyPaths(for: fixture)
-        // Another caller may have started this fixture while the dependencies were awaited.
-        if let task = made[fixture] { return try await task.value }
-        let task = Task<URL, any Error> {
+        // Register the task before any suspension point, so concurrent callers share one generation.
+        let task = Task<URL, any Error>.detached {
+            let dependencies = try await self.dependencyPaths(for: fixture)
             let out = dir.appendingPathComponent(fixture.rawValue)
             let partial = dir.appendingPathComponent("partial-" + fixture.rawValue)
             let steps = try fixture.recipe(out: partial.path) { dependencies[$0]! }
