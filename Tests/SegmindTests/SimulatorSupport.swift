@@ -92,9 +92,3 @@ func withSimulator<T: Sendable>(
         throw error
     }
 }
-
-/// True when the simulator build cannot render yet (its jobs then FAIL with this reason).
-func isRenderingUnavailable(_ error: any Error) -> Bool {
-    guard case .jobFailed(_, let message)? = error as? SegmindError else { return false }
-    return message.contains("rendering is not available")
-}

@@ -17,27 +17,24 @@ func everyModelOnBothAPIs(slug: String, sync: Bool) async throws {
     let dir = scratch()
     let dest = dir.appendingPathComponent(model.returns == .video ? "out.mp4" : "out.jpg")
     try await withSimulator(SimulatorConfiguration(scale: 0.1)) { sim, client in
-        do {
-            let outcome: GenerationOutcome
-            if sync {
-                outcome = try await client.runSync(request, to: dest)
-            } else {
-                outcome = try await client.generate(request, to: dest, interval: 0.05)
-                #expect(outcome.job?.slug == slug)
-            }
-            #expect(outcome.file.kind == model.returns)
-            #expect(outcome.file.byteCount == Int64(try Data(contentsOf: dest).count))
-            #expect(outcome.accounting.cost != nil)
-            if model.returns == .video {
-                let probe = try runProcess("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", dest.path])
-                let seconds = Double(probe.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-                #expect(abs(seconds - (outcome.file.durationSeconds ?? -1)) < 0.1, "ffprobe \(seconds) vs \(outcome.file)")
-            }
-            #expect(files(in: dir) == [dest.lastPathComponent])
-        } catch let error where isRenderingUnavailable(error) {
-            // The simulator branch merged here does not render yet: the job must still be a typed FAILED with no file.
-            #expect(files(in: dir).isEmpty)
+        let outcome: GenerationOutcome
+        if sync {
+            outcome = try await client.runSync(request, to: dest)
+        } else {
+            outcome = try await client.generate(request, to: dest, interval: 0.05)
+            #expect(outcome.job?.slug == slug)
         }
+        #expect(outcome.file.kind == model.returns)
+        #expect(outcome.file.byteCount == Int64(try Data(contentsOf: dest).count))
+        #expect(outcome.accounting.cost != nil)
+        if model.returns == .video {
+            let probe = try runProcess("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", dest.path])
+            let seconds = Double(probe.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            #expect(abs(seconds - (outcome.file.durationSeconds ?? -1)) < 0.1, "ffprobe \(seconds) vs \(outcome.file)")
+            let asked = request.body["duration"]?.stringValue ?? model.parameter("duration")?.default?.stringValue ?? "0"
+            #expect(abs(seconds - (Double(asked) ?? 0)) < 0.2, "asked \(asked) s, got \(seconds) s")
+        }
+        #expect(files(in: dir) == [dest.lastPathComponent])
         #expect(await sim.submissionCount(slug: slug) == 1)
     }
 }
