@@ -194,3 +194,48 @@ private enum JobEnd: Sendable {
         #expect(files(in: dir).count == downloaded)
     }
 }
+
+@Test func rateLimitsAndDropsAreRetried() async throws {
+    let inputs = try await SimulatorInputs.make()
+    defer { inputs.server.stop() }
+    let model = try bundledCatalog().model("kling-o1")
+    let request = try RequestValidator().validate(model: model, parameters: inputs.parameters(model.slug))
+    let dir = scratch()
+    // Seeded faults on every request; a submit hit by a fault after acceptance is outcome-unknown, so retry until one is known.
+    try await withSimulator(SimulatorConfiguration(latency: 1.5, faults: try FaultSpec(parsing: "429=0.3,drop=0.2"), seed: 3, scale: 0.1)) {
+        sim, client in
+        var job: Job?
+        var unknown = 0
+        while job == nil && unknown < 10 {
+            do { job = try await client.submit(request) } catch SegmindError.outcomeUnknown { unknown += 1 }
+        }
+        let accepted = try #require(job)
+        let result = try await client.wait(for: accepted, interval: 0.05)
+        let file = try await client.download(result, to: dir.appendingPathComponent("o.jpg"), expecting: .image)
+        #expect(file.kind == .image)
+        let log = await sim.requestLog()
+        #expect(log.contains { $0.fault == "429" }, "no rate-limited request in \(log)")
+        #expect(log.contains { $0.fault == "drop" && $0.method == "GET" }, "no dropped poll in \(log)")
+        #expect(await sim.submissionCount() <= 1 + unknown)
+    }
+}
+
+@Test func truncatedDownloadsFromTheSimulatorLeaveNoFile() async throws {
+    let inputs = try await SimulatorInputs.make()
+    defer { inputs.server.stop() }
+    let model = try bundledCatalog().model("kling-o1-image-to-video")
+    let request = try RequestValidator().validate(model: model, parameters: inputs.parameters(model.slug))
+    let dir = scratch()
+    try await withSimulator(SimulatorConfiguration(faults: try FaultSpec(parsing: "truncate=1"), scale: 0.1)) { sim, client in
+        let job = try await client.submit(request)
+        let result = try await client.wait(for: job, interval: 0.05)
+        await #expect {
+            try await client.download(result, to: dir.appendingPathComponent("cut.mp4"), expecting: .video)
+        } throws: { error in
+            guard case .incompleteDownload(_, let expected, let received)? = error as? SegmindError else { return false }
+            return expected.map { received < $0 } ?? true
+        }
+        #expect(files(in: dir).isEmpty)
+        #expect(await sim.submissionCount() == 1)
+    }
+}
