@@ -78,11 +78,11 @@ import Testing
         var settings = VideoEncodeSettings(width: 1280, height: 720)
         settings.audio = AudioEncodeSettings()
         let writer = try VideoWriter(path: dir.appendingPathComponent("long.mp4").path, settings: settings)
-        let base = TestPictures.gradient(width: 1280, height: 720, index: 0)
+        let base = EncodeTestPictures.gradient(width: 1280, height: 720, index: 0)
         let second = AudioTone.sine(frequency: 440, seconds: 1.0 / 24.0, sampleRate: 48000, channels: 2)
         var rss: [Int: Int] = [:]
         for i in 0..<1200 {
-            try writer.append(TestPictures.moving(base, index: i))
+            try writer.append(EncodeTestPictures.moving(base, index: i))
             try writer.appendAudio(second)
             if [119, 599, 1199].contains(i) { rss[i + 1] = status("VmRSS") }
         }

@@ -85,14 +85,15 @@ enum EncodeOracle {
         return Data()
     }
 
-    /// Decodes every video frame to RGB with the ffmpeg CLI, reading the YUV as limited range with `matrix`.
+    /// Decodes every video frame to RGB with the ffmpeg CLI (no frame dropped or repeated), reading the YUV as
+    /// limited range with `matrix`.
     static func decodeRGB(_ path: String, width: Int, height: Int, matrix: String) throws -> [PixelImage] {
         let out = try runProcess(
             "ffmpeg",
             [
                 "-hide_banner", "-loglevel", "error", "-nostdin", "-i", path, "-map", "0:v:0",
                 "-vf", "scale=in_color_matrix=\(matrix):in_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
-                "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+                "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ])
         let frameBytes = width * height * 3
         let bytes = [UInt8](out.stdout)
@@ -134,7 +135,7 @@ enum EncodeOracle {
 }
 
 /// Pictures with known content for the writer tests.
-enum TestPictures {
+enum EncodeTestPictures {
     /// A smooth gradient, different for each `index` (blue rises with it), plus a white block that moves with it.
     static func gradient(width: Int, height: Int, index: Int, alpha: Bool = false) -> PixelImage {
         let bpp = alpha ? 4 : 3

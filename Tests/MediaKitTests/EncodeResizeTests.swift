@@ -1,5 +1,6 @@
 import Foundation
 import MediaKit
+import MediaTestSupport
 import Testing
 
 /// PixelImage.resized: sizes, bars, crops and colour fidelity.
@@ -130,5 +131,27 @@ import Testing
     func invalidTargetSizesAreRefused(width: Int, height: Int) {
         let image = PixelImage(width: 10, height: 10, red: 1, green: 2, blue: 3)
         #expect(throws: MediaError.self) { _ = try image.resized(width: width, height: height) }
+    }
+
+    /// Against the ffmpeg CLI's own Lanczos scale of the same picture (down and up), RGB and RGBA.
+    @Test(arguments: [(160, 120, false), (1000, 750, false), (160, 120, true)])
+    func stretchMatchesTheCLIScaler(width: Int, height: Int, alpha: Bool) throws {
+        let image = EncodeTestPictures.gradient(width: 400, height: 300, index: 3, alpha: alpha)
+        let dir = TestCorpus.shared.scratchDirectory("encode-resize-oracle")
+        let raw = dir.appendingPathComponent("in.raw")
+        try Data(image.pixels).write(to: raw)
+        let format = alpha ? "rgba" : "rgb24"
+        let out = try runProcess(
+            "ffmpeg",
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "rawvideo", "-pix_fmt", format, "-s", "400x300",
+                "-i", raw.path, "-vf", "scale=\(width):\(height):flags=lanczos+accurate_rnd+full_chroma_int+full_chroma_inp",
+                "-f", "rawvideo", "-pix_fmt", format, "-",
+            ])
+        try #require(out.stdout.count == width * height * (alpha ? 4 : 3))
+        let expected = PixelImage(width: width, height: height, hasAlpha: alpha, pixels: [UInt8](out.stdout))
+        let actual = try image.resized(width: width, height: height, mode: .stretch)
+        let psnr = try #require(actual.psnr(expected))
+        #expect(psnr >= 40, "PSNR \(psnr) dB against the CLI")
     }
 }

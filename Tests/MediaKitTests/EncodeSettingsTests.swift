@@ -55,6 +55,7 @@ import Testing
         #"{"video": {"color_space": "bt2020"}}"#,
         #"{"audio": {"codec": "mp3"}}"#,
         #"{"audio": {"channels": 0}}"#,
+        #"{"audio": {"sample_rate": 47000}}"#,
     ])
     func brokenPresetsAreRefused(text: String) throws {
         let dir = TestCorpus.shared.scratchDirectory("encode-badpreset")

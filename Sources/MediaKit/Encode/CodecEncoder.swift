@@ -41,10 +41,12 @@ final class CodecEncoder {
     }
 
     /// Opens the encoder with the fields and options set so far.
-    func open() throws {
+    /// - Parameter settings: a summary of the settings, for the error message.
+    func open(describing settings: String) throws {
         let code = avcodec_open2(context, codec, nil)
         if code < 0 {
-            throw MediaError.encodeFailed(path: path, detail: "cannot open the \(name) encoder: \(ffErrorString(code))")
+            throw MediaError.encodeFailed(
+                path: path, detail: "the \(name) encoder refused \(settings): \(ffErrorString(code))")
         }
     }
 

@@ -5,19 +5,37 @@ final class ImageScaler {
     let pointer: OpaquePointer
 
     /// A scaler from `source` pixels at `sourceSize` to `destination` pixels at `destinationSize`.
+    ///
+    /// The ranges are set before the context is initialised (as FFmpeg's scale filter does): swscale only
+    /// takes its unscaled fast paths, which copy values without range conversion, when the ranges match.
+    /// - Parameters:
+    ///   - sourceFullRange: true for full-range (JPEG) YUV input; RGB input is full range anyway.
+    ///   - destinationFullRange: true for full-range output (RGB); false for limited-range YUV.
     init(
         source: AVPixelFormat, sourceSize: (Int, Int), destination: AVPixelFormat, destinationSize: (Int, Int),
-        flags: Int32, context: String
+        flags: Int32, sourceFullRange: Bool = true, destinationFullRange: Bool = true, context: String
     ) throws {
-        guard
-            let ctx = sws_getContext(
-                Int32(sourceSize.0), Int32(sourceSize.1), source, Int32(destinationSize.0), Int32(destinationSize.1),
-                destination, flags, nil, nil, nil)
-        else {
+        func refused() -> MediaError {
             let from = ffString(av_get_pix_fmt_name(source)) ?? "?"
             let to = ffString(av_get_pix_fmt_name(destination)) ?? "?"
-            throw MediaError.invalidArgument(
+            return MediaError.invalidArgument(
                 "\(context): cannot convert \(sourceSize.0)x\(sourceSize.1) \(from) to \(destinationSize.0)x\(destinationSize.1) \(to)")
+        }
+        guard let ctx = sws_alloc_context() else { throw refused() }
+        let raw = UnsafeMutableRawPointer(ctx)
+        let values: [(String, Int64)] = [
+            ("sws_flags", Int64(flags)), ("srcw", Int64(sourceSize.0)), ("srch", Int64(sourceSize.1)),
+            ("src_format", Int64(source.rawValue)), ("dstw", Int64(destinationSize.0)), ("dsth", Int64(destinationSize.1)),
+            ("dst_format", Int64(destination.rawValue)), ("src_range", sourceFullRange ? 1 : 0),
+            ("dst_range", destinationFullRange ? 1 : 0),
+        ]
+        for (key, value) in values where av_opt_set_int(raw, key, value, 0) < 0 {
+            sws_freeContext(ctx)
+            throw refused()
+        }
+        if sws_init_context(ctx, nil, nil) < 0 {
+            sws_freeContext(ctx)
+            throw refused()
         }
         pointer = ctx
     }
@@ -29,6 +47,12 @@ final class ImageScaler {
         let table = sws_getCoefficients(bt709 ? SWS_CS_ITU709 : SWS_CS_SMPTE170M)
         // Source (RGB, full range) uses the default table; it is not used for RGB input.
         _ = sws_setColorspaceDetails(pointer, sws_getCoefficients(SWS_CS_DEFAULT), 1, table, 0, 0, 1 << 16, 1 << 16)
+    }
+
+    /// YUV to limited-range YUV: converts the range when the source is full range (the matrix is kept).
+    func setYUVToLimitedYUV(sourceFullRange: Bool, bt709: Bool) {
+        let table = sws_getCoefficients(bt709 ? SWS_CS_ITU709 : SWS_CS_SMPTE170M)
+        _ = sws_setColorspaceDetails(pointer, table, sourceFullRange ? 1 : 0, table, 0, 0, 1 << 16, 1 << 16)
     }
 
     /// Keeps full-range RGB on both sides of an RGB to RGB scale.

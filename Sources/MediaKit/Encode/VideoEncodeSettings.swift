@@ -2,7 +2,8 @@ import Foundation
 
 /// How a `VideoWriter` encodes audio: FFmpeg's native AAC encoder (AAC-LC, planar float).
 public struct AudioEncodeSettings: Sendable, Equatable {
-    /// Samples per second per channel (an AAC rate: 8000 ... 96000).
+    /// Samples per second per channel: an AAC rate (7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000,
+    /// 44100, 48000, 64000, 88200 or 96000).
     public var sampleRate: Int = 48000
     /// Number of channels (1 ... 8; 1 = mono, 2 = stereo). Samples are passed interleaved.
     public var channels: Int = 2
@@ -145,8 +146,9 @@ public struct VideoEncodeSettings: Sendable, Equatable {
             throw bad("colour space \"\(colorSpace)\" is not supported (use bt709, bt601 or smpte170m)")
         }
         if let audio {
-            guard (8000...96000).contains(audio.sampleRate) else {
-                throw bad("audio sample rate \(audio.sampleRate) is outside 8000...96000 Hz")
+            let rates = [7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
+            guard rates.contains(audio.sampleRate) else {
+                throw bad("audio sample rate \(audio.sampleRate) Hz is not an AAC rate (\(rates.map(String.init).joined(separator: ", ")))")
             }
             guard (1...8).contains(audio.channels) else { throw bad("audio channels \(audio.channels) must be within 1...8") }
             guard audio.bitRate > 0 else { throw bad("audio bit rate \(audio.bitRate) must be positive") }

@@ -79,8 +79,24 @@ public final class VideoWriter {
         frameCount += 1
     }
 
+    /// Encodes a decoded picture as the next frame: for MediaKit's own re-encoding, where pictures come
+    /// from a decoder and need no trip through RGB.
+    ///
+    /// A limited-range frame in the encoder's pixel format and size is encoded as it is; any other is converted with
+    /// libswscale (size, chroma layout and range; YUV is taken to use `settings.colorSpace`'s matrix).
+    /// The frame's own timestamp and picture type are ignored: it becomes frame `frameCount`.
+    func append(decoded frame: Frame) throws {
+        try checkOpen()
+        try guarded { try video.append(decoded: frame, index: Int64(frameCount), output: output) }
+        frameCount += 1
+    }
+
     /// Queues audio samples and encodes every full AAC frame they complete.
-    /// - Parameter samples: interleaved float samples in [-1, 1], `settings.audio.channels` per instant.
+    ///
+    /// Append audio alongside the pictures (say one picture's worth at a time): the muxer interleaves the
+    /// two streams and holds packets of one until the other catches up.
+    /// - Parameter samples: interleaved float samples in [-1, 1] (values outside are clipped, NaN becomes 0),
+    ///   `settings.audio.channels` per instant.
     /// - Throws: `MediaError.invalidArgument` when the settings have no audio or the count is not a multiple
     ///   of the channel count; `MediaError.encodeFailed` when encoding fails.
     public func appendAudio(_ samples: [Float]) throws {
@@ -94,6 +110,18 @@ public final class VideoWriter {
         }
         try guarded { try audio.append(samples, output: output) }
         audioSampleCount += samples.count / audio.channels
+    }
+
+    /// Queues a decoded audio frame (float, planar or interleaved, at the settings' rate and channel count):
+    /// for MediaKit's own re-encoding. Other sample formats and rates are refused (no resampler is linked).
+    func appendAudio(decoded frame: Frame) throws {
+        try checkOpen()
+        guard let audio else {
+            throw MediaError.invalidArgument("\(path): audio was appended but the settings have no audio")
+        }
+        var count = 0
+        try guarded { count = try audio.append(decoded: frame, output: output) }
+        audioSampleCount += count
     }
 
     /// Flushes the encoders, writes the index before the media data and renames the file to `path`.
@@ -132,11 +160,13 @@ public final class VideoWriter {
         }
     }
 
-    /// Runs `body`; any error makes the writer unusable (its temporary file is deleted on deinit).
+    /// Runs `body`; any error but a refused argument (thrown before anything was encoded) makes the writer
+    /// unusable (its temporary file is deleted on deinit).
     private func guarded(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as MediaError {
+            if case .invalidArgument = error { throw error }
             state = .failed(error)
             throw error
         } catch {
@@ -160,6 +190,10 @@ private final class VideoTrack {
     var source = Frame()
     var scaler: ImageScaler?
     var scalerHasAlpha = false
+    /// The converter for decoded pictures in another format, size or range, and the (format, width, height,
+    /// range) it is for.
+    var decodedScaler: ImageScaler?
+    var decodedScalerKey: [Int] = []
 
     /// The encoder pixel format, checked against the size (4:2:0 needs even width and height).
     static func pixelFormat(_ settings: VideoEncodeSettings, path: String) throws -> AVPixelFormat {
@@ -186,11 +220,15 @@ private final class VideoTrack {
         bt709 = ColorSpec(name: settings.colorSpace)?.isBT709 ?? true
         encoder = try CodecEncoder(name: settings.codec, path: output.path)
         let ctx = encoder.context
-        timeBase = AVRational(num: Int32(settings.frameRate.den), den: Int32(settings.frameRate.num))
+        // The reduced 1/fps: frame i has pts i, and movenc's track time scale follows from it.
+        let rate = av_make_q(Int32(settings.frameRate.num), Int32(settings.frameRate.den))
+        var reduced = AVRational()
+        av_reduce(&reduced.num, &reduced.den, Int64(rate.num), Int64(rate.den), Int64(Int32.max))
+        timeBase = av_inv_q(reduced)
         ctx.pointee.width = Int32(width)
         ctx.pointee.height = Int32(height)
         ctx.pointee.time_base = timeBase
-        ctx.pointee.framerate = settings.frameRate.av
+        ctx.pointee.framerate = reduced
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         ctx.pointee.pix_fmt = pixelFormat
         ctx.pointee.gop_size = Int32(settings.gopFrames)
@@ -213,8 +251,11 @@ private final class VideoTrack {
         default:
             break
         }
-        try encoder.open()
-        streamIndex = try output.addStream(for: encoder, frameRate: settings.frameRate)
+        var profileText = ""
+        if let profile = settings.profile { profileText = "profile \(profile), " }
+        try encoder.open(
+            describing: "\(profileText)\(settings.pixelFormat), \(width)x\(height), \(settings.frameRate) fps, preset \(settings.preset)")
+        streamIndex = try output.addStream(for: encoder, frameRate: Rational(reduced))
 
         yuv.pointer.pointee.format = pixelFormat.rawValue
         yuv.pointer.pointee.width = Int32(width)
@@ -258,6 +299,59 @@ private final class VideoTrack {
         try encoder.encode(yuv) { packet in try self.write(packet, output: output) }
     }
 
+    func append(decoded frame: Frame, index: Int64, output: OutputContainer) throws {
+        let f = frame.pointer
+        guard f.pointee.width > 0, f.pointee.height > 0, f.pointee.format >= 0 else {
+            throw MediaError.invalidArgument("\(output.path): picture \(index) is not a decoded video frame")
+        }
+        let picture: Frame
+        let sameLayout = f.pointee.format == yuv.pointer.pointee.format && Int(f.pointee.width) == width && Int(f.pointee.height) == height
+        if sameLayout && f.pointee.color_range != AVCOL_RANGE_JPEG {
+            picture = Frame()
+            if av_frame_ref(picture.pointer, f) < 0 {
+                throw MediaError.encodeFailed(path: output.path, detail: "cannot reference picture \(index)")
+            }
+        } else {
+            let format = AVPixelFormat(rawValue: f.pointee.format)
+            let size = (Int(f.pointee.width), Int(f.pointee.height))
+            let key = [Int(format.rawValue), size.0, size.1, Int(f.pointee.color_range.rawValue)]
+            if decodedScaler == nil || decodedScalerKey != key {
+                let fullRange = f.pointee.color_range == AVCOL_RANGE_JPEG || Self.isFullRangeFormat(format) || Self.isRGB(format)
+                let scaler = try ImageScaler(
+                    source: format, sourceSize: size, destination: AVPixelFormat(rawValue: yuv.pointer.pointee.format),
+                    destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND, sourceFullRange: fullRange,
+                    destinationFullRange: false, context: output.path)
+                scaler.setYUVToLimitedYUV(sourceFullRange: fullRange, bt709: bt709)
+                decodedScaler = scaler
+                decodedScalerKey = key
+            }
+            if av_frame_make_writable(yuv.pointer) < 0 {
+                throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate a \(width)x\(height) picture")
+            }
+            let lines = decodedScaler!.scale(frame, into: yuv)
+            if lines != Int32(height) {
+                throw MediaError.encodeFailed(path: output.path, detail: "picture \(index) conversion failed (\(lines))")
+            }
+            picture = yuv
+        }
+        picture.pointer.pointee.pts = index
+        // libx264 turns an input I picture into a keyframe: the source's GOP must not leak into ours.
+        picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        picture.pointer.pointee.key_frame = 0
+        try encoder.encode(picture) { packet in try self.write(packet, output: output) }
+    }
+
+    /// True for RGB layouts (always full range).
+    static func isRGB(_ format: AVPixelFormat) -> Bool {
+        guard let desc = av_pix_fmt_desc_get(format) else { return false }
+        return desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0
+    }
+
+    /// The deprecated full-range "J" formats that carry their range in the format instead of the tag.
+    static func isFullRangeFormat(_ format: AVPixelFormat) -> Bool {
+        [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P, AV_PIX_FMT_YUVJ411P].contains(format)
+    }
+
     func flush(output: OutputContainer) throws {
         try encoder.encode(nil) { packet in try self.write(packet, output: output) }
     }
@@ -279,7 +373,8 @@ private final class VideoTrack {
         }
         let newScaler = try ImageScaler(
             source: format, sourceSize: (width, height), destination: AVPixelFormat(rawValue: yuv.pointer.pointee.format),
-            destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, context: path)
+            destinationSize: (width, height), flags: SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, sourceFullRange: true,
+            destinationFullRange: false, context: path)
         newScaler.setRGBToLimitedYUV(bt709: bt709)
         source = frame
         scaler = newScaler
@@ -318,7 +413,7 @@ private final class AudioTrack {
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(settings.sampleRate))
         ctx.pointee.thread_count = 1
         if output.wantsGlobalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        try encoder.open()
+        try encoder.open(describing: "\(settings.sampleRate) Hz, \(settings.channels) channels, \(settings.bitRate) b/s")
         frameSize = ctx.pointee.frame_size > 0 ? Int(ctx.pointee.frame_size) : 1024
         guard let fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, Int32(channels), Int32(frameSize)) else {
             throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate the audio queue")
@@ -341,7 +436,10 @@ private final class AudioTrack {
                         let plane = dst.baseAddress! + c * n
                         var i = (done * channels) + c
                         for s in 0..<n {
-                            plane[s] = src[i]
+                            // NaN or infinity would make the AAC encoder refuse the frame; louder than
+                            // full scale would clip in any player anyway.
+                            let x = src[i]
+                            plane[s] = x.isFinite ? Swift.max(-1, Swift.min(1, x)) : 0
                             i += channels
                         }
                     }
@@ -359,6 +457,40 @@ private final class AudioTrack {
                 try encodeQueued(frameSize, output: output)
             }
         }
+    }
+
+    /// Queues a decoded audio frame (planar or interleaved float at the track's rate and channel count).
+    /// Returns the number of samples per channel it held.
+    func append(decoded frame: Frame, output: OutputContainer) throws -> Int {
+        let f = frame.pointer
+        let n = Int(f.pointee.nb_samples)
+        guard Int(f.pointee.sample_rate) == sampleRate, Int(f.pointee.ch_layout.nb_channels) == channels else {
+            throw MediaError.invalidArgument(
+                "\(output.path): decoded audio is \(f.pointee.sample_rate) Hz with \(f.pointee.ch_layout.nb_channels) channels, "
+                    + "the track is \(sampleRate) Hz with \(channels)")
+        }
+        guard n > 0 else { return 0 }
+        switch AVSampleFormat(rawValue: f.pointee.format) {
+        case AV_SAMPLE_FMT_FLTP:
+            let written = UnsafeMutableRawPointer(f.pointee.extended_data).withMemoryRebound(
+                to: UnsafeMutableRawPointer?.self, capacity: channels
+            ) { av_audio_fifo_write(fifo, $0, Int32(n)) }
+            if written < Int32(n) {
+                throw MediaError.encodeFailed(path: output.path, detail: "cannot queue audio samples")
+            }
+            while Int(av_audio_fifo_size(fifo)) >= frameSize {
+                try encodeQueued(frameSize, output: output)
+            }
+        case AV_SAMPLE_FMT_FLT:
+            let samples = UnsafeRawPointer(f.pointee.data.0!).withMemoryRebound(to: Float.self, capacity: n * channels) {
+                [Float](UnsafeBufferPointer(start: $0, count: n * channels))
+            }
+            try append(samples, output: output)
+        default:
+            let name = ffString(av_get_sample_fmt_name(AVSampleFormat(rawValue: f.pointee.format))) ?? "unknown"
+            throw MediaError.invalidArgument("\(output.path): decoded audio in sample format \(name) is not float; convert it first")
+        }
+        return n
     }
 
     /// Encodes what is left (a short last frame, which the encoder pads) and drains the encoder.

@@ -1,2 +1,0 @@
-/// Namespace placeholder for the FrameServer module until its first type lands.
-enum FrameServerModule {}
