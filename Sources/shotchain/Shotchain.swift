@@ -8,6 +8,9 @@ struct Shotchain: AsyncParsableCommand {
         abstract: "Chain short AI-generated video shots into longer, verified videos.",
         discussion: ExitStatus.helpText,
         version: "0.1.0",
-        subcommands: [Probe.self, Frame.self, Concat.self, Trim.self, Verify.self, Serve.self, Simulate.self]
+        subcommands: [
+            Probe.self, Frame.self, Concat.self, Trim.self, Verify.self,
+            Models.self, Generate.self, Status.self, ResultCommand.self, Serve.self, Simulate.self,
+        ]
     )
 }

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func segmindTargetBuilds() { #expect(Bool(true)) }
