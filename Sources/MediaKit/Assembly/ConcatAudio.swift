@@ -147,7 +147,7 @@ final class ConcatAudioEncoder {
         ctx.pointee.bit_rate = Int64(bitRate)
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
         if output.wantsGlobalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        try encoder.open()
+        try encoder.open(describing: "AAC \(sampleRate) Hz, \(channels) channels, \(bitRate) b/s")
         frameSize = Int(ctx.pointee.frame_size > 0 ? ctx.pointee.frame_size : 1024)
         streamIndex = try output.addStream(for: encoder)
         fifo = Array(repeating: [], count: channels)

@@ -292,7 +292,7 @@ final class ConcatVideoEncoder {
         try option("crf", String(settings.crf))
         if let profile = settings.profile { try option("profile", profile) }
         if enc.name == "libx264" { try enc.setOption("x264-params", "scenecut=0") }
-        try enc.open()
+        try enc.open(describing: "\(settings.width)x\(settings.height), preset \(settings.preset), crf \(settings.crf)")
         streamIndex = try output.addStream(for: encoder, frameRate: settings.frameRate)
     }
 

@@ -117,7 +117,7 @@ final class GOPReencoder {
         try encoder.setOption("profile", s.profile)
         try encoder.setOption("x264-params", "sps-id=\(s.id):scenecut=0:bframes=0")
         do {
-            try encoder.open()
+            try encoder.open(describing: "seam GOP: profile \(s.profile), sps-id \(s.id), preset \(s.preset), crf \(s.crf)")
         } catch let error as MediaError {
             throw Unavailable(reason: "libx264 refused the source's parameters (\(error))")
         }

@@ -104,35 +104,3 @@ struct AVCConfiguration: Equatable {
         return units
     }
 }
-
-/// Reads Exp-Golomb codes from RBSP bytes (no emulation prevention handling: only the first fields are read).
-struct BitReader {
-    let bytes: [UInt8]
-    var bit = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func read() -> Int? {
-        guard bit / 8 < bytes.count else { return nil }
-        let value = Int(bytes[bit / 8] >> (7 - UInt8(bit % 8))) & 1
-        bit += 1
-        return value
-    }
-
-    /// An unsigned Exp-Golomb value.
-    mutating func ue() -> Int? {
-        var zeros = 0
-        while true {
-            guard let b = read() else { return nil }
-            if b == 1 { break }
-            zeros += 1
-            if zeros > 31 { return nil }
-        }
-        var value = 0
-        for _ in 0..<zeros {
-            guard let b = read() else { return nil }
-            value = value << 1 | b
-        }
-        return (1 << zeros) - 1 + value
-    }
-}

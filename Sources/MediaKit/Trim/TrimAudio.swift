@@ -35,7 +35,7 @@ final class TrimAudio {
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
         ctx.pointee.thread_count = 1
         if globalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        try encoder.open()
+        try encoder.open(describing: "AAC \(sampleRate) Hz, \(channels) channels")
         frameSize = ctx.pointee.frame_size > 0 ? Int(ctx.pointee.frame_size) : 1024
         guard let fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, Int32(channels), Int32(frameSize)) else {
             throw MediaError.encodeFailed(path: outputPath, detail: "cannot allocate the audio queue")

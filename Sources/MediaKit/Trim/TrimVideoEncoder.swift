@@ -65,7 +65,7 @@ final class TrimVideoEncoder {
         var params = "scenecut=0:log=-1"
         if let spsID { params += ":sps-id=\(spsID)" }
         try encoder.setOption("x264-params", params)
-        try encoder.open()
+        try encoder.open(describing: "x264 \(params), preset \(options.preset)")
     }
 
     /// The x264 profile name for an FFmpeg H.264 profile number, nil when there is none to match.
