@@ -54,13 +54,13 @@ struct AVCConfig: Equatable {
 
     /// The `seq_parameter_set_id` of an SPS NAL unit.
     static func spsID(_ nal: [UInt8]) -> Int? {
-        var reader = BitReader(unescaped(nal), byteOffset: 4)
+        var reader = AssemblyBitReader(unescaped(nal), byteOffset: 4)
         return reader.ue()
     }
 
     /// The `pic_parameter_set_id` of a PPS NAL unit.
     static func ppsID(_ nal: [UInt8]) -> Int? {
-        var reader = BitReader(unescaped(nal), byteOffset: 1)
+        var reader = AssemblyBitReader(unescaped(nal), byteOffset: 1)
         return reader.ue()
     }
 
@@ -103,7 +103,7 @@ struct AVCConfig: Equatable {
 }
 
 /// Reads Exp-Golomb codes from RBSP bytes.
-struct BitReader {
+struct AssemblyBitReader {
     let bytes: [UInt8]
     var bit: Int
 
