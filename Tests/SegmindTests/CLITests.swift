@@ -53,10 +53,6 @@ private func shotchain(_ arguments: [String], key: String = "cli-secret-key-4242
             + common)
     #expect(bad.status == 2)
     for name in ["duration", "mode", "image_url", "prompt"] { #expect(bad.stderrText.contains(name), "\(bad.stderrText)") }
-    let local = try await shotchain(
-        ["generate", "kling-o1-image-to-video", "--prompt", "x", "--input", "start_image_url=\(inputs.server.directory.path)/start.png", "-o", out]
-            + common)
-    #expect(local.status == 2 && local.stderrText.contains("start_image_url") && local.stderrText.contains("not supported yet"))
     #expect(await simulator.submissionCount() == 0)
 
     // v2 generate, then status and result from the id alone.
@@ -92,7 +88,7 @@ private func shotchain(_ arguments: [String], key: String = "cli-secret-key-4242
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.png").path))
 
     // The key never appears in anything the CLI printed.
-    for output in [bad, local, gen, status, result, missing, pending] {
+    for output in [bad, gen, status, result, missing, pending] {
         #expect(!output.stdoutText.contains(key) && !output.stderrText.contains(key))
     }
 }

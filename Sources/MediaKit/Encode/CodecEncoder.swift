@@ -42,7 +42,7 @@ final class CodecEncoder {
 
     /// Opens the encoder with the fields and options set so far.
     /// - Parameter settings: a summary of the settings, for the error message.
-    func open(describing settings: String) throws {
+    func open(describing settings: String = "its settings") throws {
         let code = avcodec_open2(context, codec, nil)
         if code < 0 {
             throw MediaError.encodeFailed(

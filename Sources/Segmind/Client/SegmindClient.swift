@@ -411,7 +411,7 @@ public struct SegmindClient: Sendable {
     private func checkPublished(_ request: ValidatedRequest) throws {
         if let local = request.localInputs.first {
             throw SegmindError.configuration(
-                "\(local.parameter): local file \(local.path) must be published as a URL first (the frame server is not wired in yet; give an http(s) URL)"
+                "\(local.parameter): local file \(local.path) must be published as a URL first (see LocalInputPublisher.withPublishedInputs)"
             )
         }
     }

@@ -10,8 +10,17 @@ extension Shotchain {
             abstract: "Run one Segmind generation and download the result.",
             discussion: """
                 Parameters are checked against the model catalog before anything is sent. v2 (submit, poll, \
-                fetch) is the default; --sync uses v1. The request id is printed as soon as the job is accepted. \
-                Inputs must be http(s) URLs for now (local files need the frame server).
+                fetch) is the default; --sync uses v1. The request id is printed as soon as the job is accepted.
+
+                --input KEY=PATH takes a local file as well as a URL (repeat it for list parameters such as \
+                image_urls; local files follow the URLs in a list). Local files are checked against the model's \
+                input limits with every other parameter before anything is sent, then served by an in-process \
+                frame server (127.0.0.1 and a free port unless --serve-host/--serve-port say otherwise) at \
+                unguessable URLs until the job is COMPLETED or FAILED or the deadline passes. Those URLs are on \
+                this machine: against a --base-url that is not loopback, give --public-url BASE (or \
+                SHOTCHAIN_PUBLIC_URL) for a tunnel or reverse proxy forwarding BASE/f/... to the frame server, \
+                or upload the file and pass its URL. --no-wait is refused with local files: they would stop \
+                being served when the command exits, before the service fetched them.
                 """ + "\n\n" + ExitStatus.helpText)
 
         @Argument(help: "The model slug (see `shotchain models`).")
@@ -53,6 +62,7 @@ extension Shotchain {
 
         @OptionGroup var catalogOptions: CatalogOptions
         @OptionGroup var service: ServiceOptions
+        @OptionGroup(title: "Local inputs") var localInputOptions: LocalInputOptions
 
         func validate() throws {
             if output == nil && !noWait { throw ValidationError("-o/--output FILE is required (unless --no-wait)") }
@@ -65,51 +75,68 @@ extension Shotchain {
                 let catalog = try catalogOptions.catalog()
                 let model = try catalog.model(slug)
                 let parsed = try GenerateArguments.parse(prompt: prompt, params: params, inputs: inputs, model: model)
-                let request = try RequestValidator().validate(model: model, parameters: parsed.parameters, localInputs: parsed.localInputs)
-                if let local = request.localInputs.first {
-                    throw SegmindError.configuration(
-                        "--input \(local.parameter)=\(local.path): local files are not supported yet (the frame server is not wired in); give an http(s) URL"
-                    )
+                let serving = LocalInputServing(options: localInputOptions)
+                let environment = ProcessInfo.processInfo.environment
+                let serviceBase = try? SegmindConfiguration.normalise(
+                    service.baseURL ?? environment["SEGMIND_BASE_URL"] ?? SegmindConfiguration.defaultBaseURL)
+                let servingProblems = serving.problems(inputs: parsed.localInputs, serviceBaseURL: serviceBase, noWait: noWait)
+                let validated: ValidatedRequest
+                do {
+                    validated = try RequestValidator().validate(model: model, parameters: parsed.parameters, localInputs: parsed.localInputs)
+                } catch SegmindError.invalidRequest(let slug, let issues) {
+                    throw SegmindError.invalidRequest(slug: slug, issues: issues + servingProblems)
                 }
+                if !servingProblems.isEmpty { throw SegmindError.invalidRequest(slug: model.slug, issues: servingProblems) }
                 let configuration = try service.configuration()
                 let terminal = StandardErrorTerminal(
                     progress: ProgressMode(rawValue: progress) ?? .auto, environment: ProcessInfo.processInfo.environment)
                 let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
                 let destination = output.map { URL(fileURLWithPath: $0) }
                 try await AsyncHTTPTransport.withTransport { transport in
-                    let client = SegmindClient(configuration: configuration, transport: transport)
-                    if sync {
-                        board?.update(slug, state: "RUNNING", text: "\(slug): running (v1), expected ~\(formatElapsed(model.typicalLatencySeconds))")
-                        let outcome = try await client.runSync(request, to: destination!)
-                        board?.flush()
-                        try report(outcome)
-                        return
+                    try await serving.run(validated, announce: { if !json { printError($0) } }) { request in
+                        try await send(
+                            request, model: model, transport: transport, configuration: configuration, board: board, destination: destination)
                     }
-                    let job = try await client.submit(request)
-                    if noWait {
-                        if json { try printJSON(job) } else { print(job.requestID) }
-                        return
-                    }
-                    if !json { printError("submitted \(slug): request \(job.requestID)") }
-                    let result = try await client.wait(for: job, model: model, deadline: deadline, interval: interval) { p in
-                        board?.update(
-                            p.requestID, state: p.state.description,
-                            text:
-                                "\(slug) \(p.requestID): \(p.state) \(formatElapsed(p.elapsedSeconds)) (expected ~\(formatElapsed(p.expectedSeconds ?? 0)))"
-                        )
-                    }
-                    board?.update(job.requestID, state: "DOWNLOADING", text: "\(slug) \(job.requestID): downloading")
-                    let file: DownloadedFile
-                    do {
-                        file = try await client.download(result, to: destination!, expecting: model.returns)
-                    } catch {
-                        printError("the job is COMPLETED; retry the download with `shotchain result \(job.requestID) -o FILE` (within 1 hour)")
-                        throw error
-                    }
-                    board?.flush()
-                    try report(GenerationOutcome(job: job, result: result, file: file, accounting: result.accounting))
                 }
             }
+        }
+
+        /// Submits (or runs with v1), waits, downloads and reports; local inputs are already URLs here.
+        private func send(
+            _ request: ValidatedRequest, model: ModelSpec, transport: AsyncHTTPTransport, configuration: SegmindConfiguration, board: StatusBoard?,
+            destination: URL?
+        ) async throws {
+            let client = SegmindClient(configuration: configuration, transport: transport)
+            if sync {
+                board?.update(slug, state: "RUNNING", text: "\(slug): running (v1), expected ~\(formatElapsed(model.typicalLatencySeconds))")
+                let outcome = try await client.runSync(request, to: destination!)
+                board?.flush()
+                try report(outcome)
+                return
+            }
+            let job = try await client.submit(request)
+            if noWait {
+                if json { try printJSON(job) } else { print(job.requestID) }
+                return
+            }
+            if !json { printError("submitted \(slug): request \(job.requestID)") }
+            let result = try await client.wait(for: job, model: model, deadline: deadline, interval: interval) { p in
+                board?.update(
+                    p.requestID, state: p.state.description,
+                    text:
+                        "\(slug) \(p.requestID): \(p.state) \(formatElapsed(p.elapsedSeconds)) (expected ~\(formatElapsed(p.expectedSeconds ?? 0)))"
+                )
+            }
+            board?.update(job.requestID, state: "DOWNLOADING", text: "\(slug) \(job.requestID): downloading")
+            let file: DownloadedFile
+            do {
+                file = try await client.download(result, to: destination!, expecting: model.returns)
+            } catch {
+                printError("the job is COMPLETED; retry the download with `shotchain result \(job.requestID) -o FILE` (within 1 hour)")
+                throw error
+            }
+            board?.flush()
+            try report(GenerationOutcome(job: job, result: result, file: file, accounting: result.accounting))
         }
 
         private func report(_ outcome: GenerationOutcome) throws {
