@@ -11,6 +11,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -20,11 +23,35 @@ let package = Package(
         ),
         .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
         .target(name: "TerminalUI"),
+        .target(
+            name: "Segmind",
+            dependencies: [
+                "MediaKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SegmindSimulator",
+            dependencies: [
+                "MediaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FrameServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Presets", path: "presets", exclude: ["README.md"], resources: [.copy("models"), .copy("encode"), .copy("storyboards")]),
         .executableTarget(
             name: "shotchain",
             dependencies: [
-                "MediaKit", "TerminalUI", "Presets",
+                "MediaKit", "TerminalUI", "Presets", "Segmind", "SegmindSimulator", "FrameServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,6 +59,12 @@ let package = Package(
         .target(name: "MediaTestSupport", dependencies: ["MediaKit"], path: "Tests/MediaTestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "MediaTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "SegmindTests", dependencies: ["Segmind", "SegmindSimulator", "MediaTestSupport", "Presets"]),
+        .testTarget(name: "SegmindSimulatorTests", dependencies: ["SegmindSimulator", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(
+            name: "FrameServerTests",
+            dependencies: ["FrameServer", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

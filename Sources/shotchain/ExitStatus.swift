@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MediaKit
+import Segmind
 
 /// The exit statuses shotchain uses, documented in `--help`.
 enum ExitStatus {
@@ -32,5 +33,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as MediaError {
         printError(error.description)
         throw ExitCode(ExitStatus.badInput)
+    } catch let error as SegmindError {
+        printError(error.description)
+        if error.isBadInput { throw ExitCode(ExitStatus.badInput) }
+        if error.isPending { throw ExitCode(ExitStatus.pending) }
+        throw ExitCode(ExitStatus.serviceFailed)
     }
 }

@@ -1,0 +1,56 @@
+import AsyncHTTPClient
+import Foundation
+
+/// Runs one accepted job off the server's event loops: fetches every input URL, renders the output, stores it.
+struct JobRunner: Sendable {
+    let state: SimulatorState
+    let fetcher: InputFetcher
+    let renderer: MediaRenderer
+
+    /// Does the work and records the outcome; `forcedFailure` ends the job FAILED with that message.
+    func run(_ record: JobRecord, forcedFailure: String?) async -> JobOutcome {
+        let start = ContinuousClock.now
+        let outcome: JobOutcome
+        if let forcedFailure {
+            outcome = .failed(forcedFailure)
+        } else {
+            do {
+                outcome = .completed(try await work(record))
+            } catch {
+                outcome = .failed(error.message)
+            }
+        }
+        let workSeconds = (ContinuousClock.now - start).seconds
+        // The outcome (and a FAILED job's refund) becomes visible only once the configured latency has passed.
+        let deadline = record.submittedAt + .seconds(state.configuration.latency)
+        if ContinuousClock.now < deadline {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+        }
+        await state.finish(record.id, outcome: outcome, workSeconds: workSeconds)
+        return outcome
+    }
+
+    private func work(_ record: JobRecord) async throws(InputProblem) -> OutputFile {
+        let request = record.request
+        var inputs: [String: InputMedia] = [:]
+        for (parameter, url) in request.inputURLs {
+            inputs[parameter] = try await fetcher.fetch(url, parameter: parameter, expectVideo: parameter == "video_url")
+        }
+        let job = RenderJob(id: record.id, request: request, inputs: inputs, scale: state.configuration.scale)
+        let renderer = self.renderer
+        return try await withCheckedContinuation { (continuation: CheckedContinuation<Result<OutputFile, InputProblem>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { () throws(InputProblem) in try renderer.render(job) })
+            }
+        }.get()
+    }
+}
+
+/// Everything a render needs: the validated request and the fetched inputs.
+struct RenderJob: Sendable {
+    var id: String
+    var request: GenerationRequest
+    /// Fetched media keyed by parameter name (`start_image_url`, `image_urls[0]`, ...).
+    var inputs: [String: InputMedia]
+    var scale: Double
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import Segmind
+import TerminalUI
+
+extension Shotchain {
+    /// Runs one Segmind generation: validate, submit (v2), poll, download and check the output.
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one Segmind generation and download the result.",
+            discussion: """
+                Parameters are checked against the model catalog before anything is sent. v2 (submit, poll, \
+                fetch) is the default; --sync uses v1. The request id is printed as soon as the job is accepted. \
+                Inputs must be http(s) URLs for now (local files need the frame server).
+                """ + "\n\n" + ExitStatus.helpText)
+
+        @Argument(help: "The model slug (see `shotchain models`).")
+        var slug: String
+
+        @Option(help: "The prompt (same as --param prompt=TEXT).")
+        var prompt: String?
+
+        @Option(
+            name: .customLong("param"),
+            help: ArgumentHelp("A parameter; VALUE is read as JSON when it parses, else as a string.", valueName: "key=value"))
+        var params: [String] = []
+
+        @Option(
+            name: .customLong("input"),
+            help: ArgumentHelp("A URL (or local file) for a URL parameter; repeat for lists.", valueName: "key=path-or-url"))
+        var inputs: [String] = []
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the output.", valueName: "file"))
+        var output: String?
+
+        @Flag(help: "Use the synchronous v1 API (holds the connection for the whole generation).")
+        var sync = false
+
+        @Flag(help: "Submit and print the request id without waiting.")
+        var noWait = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @Option(help: ArgumentHelp("Seconds to wait for the job (default: the model's deadline).", valueName: "seconds"))
+        var deadline: Double?
+
+        @Option(help: ArgumentHelp("Seconds between polls (default: the model's).", valueName: "seconds"))
+        var interval: Double?
+
+        @Option(help: "Progress lines on stderr: auto, always or never.")
+        var progress: String = "auto"
+
+        @OptionGroup var catalogOptions: CatalogOptions
+        @OptionGroup var service: ServiceOptions
+
+        func validate() throws {
+            if output == nil && !noWait { throw ValidationError("-o/--output FILE is required (unless --no-wait)") }
+            if sync && noWait { throw ValidationError("--sync and --no-wait cannot be combined") }
+            if ProgressMode(rawValue: progress) == nil { throw ValidationError("--progress must be auto, always or never") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let catalog = try catalogOptions.catalog()
+                let model = try catalog.model(slug)
+                let parsed = try GenerateArguments.parse(prompt: prompt, params: params, inputs: inputs, model: model)
+                let request = try RequestValidator().validate(model: model, parameters: parsed.parameters, localInputs: parsed.localInputs)
+                if let local = request.localInputs.first {
+                    throw SegmindError.configuration(
+                        "--input \(local.parameter)=\(local.path): local files are not supported yet (the frame server is not wired in); give an http(s) URL"
+                    )
+                }
+                let configuration = try service.configuration()
+                let terminal = StandardErrorTerminal(
+                    progress: ProgressMode(rawValue: progress) ?? .auto, environment: ProcessInfo.processInfo.environment)
+                let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
+                let destination = output.map { URL(fileURLWithPath: $0) }
+                try await AsyncHTTPTransport.withTransport { transport in
+                    let client = SegmindClient(configuration: configuration, transport: transport)
+                    if sync {
+                        board?.update(slug, state: "RUNNING", text: "\(slug): running (v1), expected ~\(formatElapsed(model.typicalLatencySeconds))")
+                        let outcome = try await client.runSync(request, to: destination!)
+                        board?.flush()
+                        try report(outcome)
+                        return
+                    }
+                    let job = try await client.submit(request)
+                    if noWait {
+                        if json { try printJSON(job) } else { print(job.requestID) }
+                        return
+                    }
+                    if !json { printError("submitted \(slug): request \(job.requestID)") }
+                    let result = try await client.wait(for: job, model: model, deadline: deadline, interval: interval) { p in
+                        board?.update(
+                            p.requestID, state: p.state.description,
+                            text:
+                                "\(slug) \(p.requestID): \(p.state) \(formatElapsed(p.elapsedSeconds)) (expected ~\(formatElapsed(p.expectedSeconds ?? 0)))"
+                        )
+                    }
+                    board?.update(job.requestID, state: "DOWNLOADING", text: "\(slug) \(job.requestID): downloading")
+                    let file = try await client.download(result, to: destination!, expecting: model.returns)
+                    board?.flush()
+                    try report(GenerationOutcome(job: job, result: result, file: file, accounting: result.accounting))
+                }
+            }
+        }
+
+        private func report(_ outcome: GenerationOutcome) throws {
+            if json { return try printJSON(outcome) }
+            print(OutcomeText.describe(outcome))
+        }
+    }
+}
+
+/// `--param`, `--prompt` and `--input` turned into parameters and local inputs.
+struct GenerateArguments {
+    var parameters: [String: JSONValue] = [:]
+    var localInputs: [LocalInput] = []
+
+    static func parse(prompt: String?, params: [String], inputs: [String], model: ModelSpec) throws -> GenerateArguments {
+        var out = GenerateArguments()
+        for p in params {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                throw SegmindError.configuration("--param \(p): expected KEY=VALUE")
+            }
+            let key = String(p[..<eq])
+            let raw = String(p[p.index(after: eq)...])
+            out.parameters[key] = JSONValue.parse(raw) ?? .string(raw)
+        }
+        if let prompt { out.parameters["prompt"] = .string(prompt) }
+        for i in inputs {
+            guard let eq = i.firstIndex(of: "="), eq != i.startIndex else {
+                throw SegmindError.configuration("--input \(i): expected KEY=PATH_OR_URL")
+            }
+            let key = String(i[..<eq])
+            let value = String(i[i.index(after: eq)...])
+            if value.contains("://") || value.hasPrefix("data:") {
+                if model.parameter(key)?.type == .urlList {
+                    var list: [JSONValue] = []
+                    if case .array(let a)? = out.parameters[key] { list = a }
+                    out.parameters[key] = .array(list + [.string(value)])
+                } else if out.parameters[key] == nil {
+                    out.parameters[key] = .string(value)
+                } else {
+                    throw SegmindError.configuration("--input \(key): given more than once, but \(key) takes one URL")
+                }
+            } else {
+                out.localInputs.append(LocalInput(parameter: key, path: value))
+            }
+        }
+        return out
+    }
+}
+
+/// The plain-text summary of a finished generation.
+enum OutcomeText {
+    static func describe(_ o: GenerationOutcome) -> String {
+        var parts = ["wrote \(o.file.path) (\(o.file.byteCount) bytes, \(o.file.kind.rawValue) \(o.file.width)x\(o.file.height)"]
+        if let d = o.file.durationSeconds { parts[0] += String(format: ", %.3f s", d) }
+        parts[0] += ")"
+        if let id = o.job?.requestID ?? o.accounting.requestID { parts.append("request \(id)") }
+        if let c = o.accounting.cost { parts.append("cost \(c)") }
+        if let r = o.accounting.remainingCredits { parts.append("credits left \(r)") }
+        if let t = o.accounting.generationTime { parts.append(String(format: "generation %.1f s", t)) }
+        return parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import FrameServer
+import Logging
+
+extension Shotchain {
+    /// `shotchain serve DIR`: publish the image and video files in a folder at unguessable URLs until stopped.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the images and videos in a folder at unguessable URLs, for a hosted API to fetch.",
+            discussion: """
+                Publishes the PNG, JPEG, WebP, MP4 and MOV files directly inside DIR (by content, not by name; \
+                hidden files and symbolic links leading outside DIR are skipped) at BASE/f/<random token>/<name>, \
+                prints their URLs and serves them until SIGINT or SIGTERM. A file changed or deleted after it was \
+                published answers 404. Listens on 127.0.0.1 unless --host says otherwise. Access log lines go to \
+                stderr with tokens redacted.
+                """
+        )
+
+        @Argument(help: "The folder whose image and video files to serve.")
+        var directory: String
+
+        @Option(help: "The interface to listen on (anything but loopback is reachable by others).")
+        var host = "127.0.0.1"
+
+        @Option(help: "The TCP port; 0 picks a free one.")
+        var port = 0
+
+        @Option(
+            name: .customLong("public-url"),
+            help: "Mint URLs on this base (a tunnel or reverse proxy forwarding BASE/f/... here). Default: $SHOTCHAIN_PUBLIC_URL."
+        )
+        var publicURL: String?
+
+        @Flag(help: "Print the base URL and the files as JSON.")
+        var json = false
+
+        @Flag(name: .customLong("no-access-log"), help: "Do not log each request.")
+        var noAccessLog = false
+
+        func run() async throws {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .info
+                return handler
+            }
+            do {
+                try await serve()
+            } catch let error as FrameServerError {
+                printError(error.description)
+                throw ExitCode(ExitStatus.badInput)
+            }
+        }
+
+        private func serve() async throws {
+            let base = publicURL ?? ProcessInfo.processInfo.environment["SHOTCHAIN_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            let configuration = FrameServerConfiguration(
+                host: host, port: port,
+                publicBaseURL: try base.map { text throws(FrameServerError) in
+                    try FrameServerConfiguration.validatedPublicBaseURL(text)
+                },
+                stopsOnTerminationSignals: true, logsAccess: !noAccessLog
+            )
+            let server = try await FrameServer.start(configuration, logger: Logger(label: "shotchain.serve"))
+            let files: [PublishedFile]
+            do {
+                files = try await server.publishDirectory(directory)
+            } catch {
+                await server.stop()
+                throw error
+            }
+            if !server.isLoopback {
+                printError("warning: listening on \(host):\(server.port), not a loopback interface; anyone who can reach it can fetch a URL")
+            }
+            if json {
+                struct Listing: Encodable {
+                    struct Entry: Encodable {
+                        var file: String
+                        var url: String
+                    }
+                    var baseURL: String
+                    var localURL: String
+                    var files: [Entry]
+                }
+                let listing = Listing(
+                    baseURL: server.baseURL.absoluteString, localURL: server.localBaseURL.absoluteString,
+                    files: files.map { .init(file: ($0.path as NSString).lastPathComponent, url: $0.url.absoluteString) }
+                )
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(listing) + Data("\n".utf8))
+            } else {
+                let lines = files.map { ($0.path as NSString).lastPathComponent + "\t" + $0.url.absoluteString }
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                printError("serving \(files.count) file(s) on \(server.localBaseURL.absoluteString); press Ctrl-C to stop")
+            }
+            try await server.waitUntilStopped()
+        }
+    }
+}

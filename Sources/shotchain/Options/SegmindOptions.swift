@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Presets
+import Segmind
+
+/// Where the model catalog comes from.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Presets folder holding models/ (default: the presets built into shotchain).", valueName: "dir"))
+    var presets: String?
+
+    /// Loads the catalog from `--presets DIR/models` or the bundled presets.
+    func catalog() throws -> ModelCatalog {
+        let root = presets.map { URL(fileURLWithPath: $0) } ?? Presets.directory
+        return try ModelCatalog(directory: root.appendingPathComponent("models"))
+    }
+}
+
+/// How to reach the Segmind API.
+struct ServiceOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "API host root (default: $SEGMIND_BASE_URL, else https://api.segmind.com); a trailing /v1 is accepted.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the API key (default: $SEGMIND_API_KEY).", valueName: "file"))
+    var apiKeyFile: String?
+
+    /// The configuration from the options and the environment.
+    func configuration() throws -> SegmindConfiguration {
+        try SegmindConfiguration.resolve(baseURL: baseURL, apiKeyFile: apiKeyFile, environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+/// Prints a value as pretty JSON with sorted keys on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import SegmindSimulator
+import ServiceLifecycle
+import Testing
+
+/// A finished HTTP exchange.
+struct HTTPReply {
+    var status: Int
+    var headers: [String: String]
+    var body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// The body as a JSON object (nil when it is not one).
+    var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+
+    func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// Sends one request over loopback with AsyncHTTPClient.
+func call(
+    _ method: HTTPMethod = .GET, _ url: String, key: String? = "test-key", headers: [(String, String)] = [],
+    json: String? = nil, contentType: String = "application/json"
+) async throws -> HTTPReply {
+    var request = HTTPClientRequest(url: url)
+    request.method = method
+    if let key { request.headers.add(name: "x-api-key", value: key) }
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    if let json {
+        request.headers.add(name: "content-type", value: contentType)
+        request.body = .bytes(ByteBuffer(string: json))
+    }
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+    var buffer = try await response.body.collect(upTo: 256 << 20)
+    var headers: [String: String] = [:]
+    for header in response.headers { headers[header.name.lowercased()] = header.value }
+    return HTTPReply(status: Int(response.status.code), headers: headers, body: buffer.readBytes(length: buffer.readableBytes) ?? [])
+}
+
+/// Submits a v2 job and returns the submit reply.
+func submitV2(_ simulator: SegmindSimulator, _ slug: String, _ body: String) async throws -> HTTPReply {
+    try await call(.POST, "\(simulator.baseURL)/v2/\(slug)", json: body)
+}
+
+/// Polls a status URL until the job is terminal (or `limit` seconds pass); returns the last reply and every status seen.
+func pollUntilTerminal(_ statusURL: String, limit: Double = 120) async throws -> (HTTPReply, [String]) {
+    let deadline = Date().addingTimeInterval(limit)
+    var seen: [String] = []
+    while true {
+        let reply = try await call(.GET, statusURL)
+        let status = reply.json?["status"] as? String ?? "?"
+        if seen.last != status { seen.append(status) }
+        if status == "COMPLETED" || status == "FAILED" || Date() > deadline { return (reply, seen) }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// Runs `body` against a fresh simulator and always stops it.
+func withSimulator<T>(
+    _ configuration: SimulatorConfiguration = SimulatorConfiguration(scale: 0.125), _ body: (SegmindSimulator) async throws -> T
+) async throws -> T {
+    let simulator = try await SegmindSimulator.start(configuration)
+    do {
+        let value = try await body(simulator)
+        await simulator.stop()
+        return value
+    } catch {
+        await simulator.stop()
+        throw error
+    }
+}
+
+/// A loopback static file server for input images and videos (the simulator fetches inputs over HTTP).
+final class InputServer: Sendable {
+    let baseURL: String
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    private init(baseURL: String, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.group = group
+        self.task = task
+    }
+
+    /// Serves the files of `directory` at `/<name>`.
+    static func start(directory: URL) async throws -> InputServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "input-server")
+        logger.logLevel = .critical
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in
+                let name = String(request.uri.path.dropFirst())
+                guard !name.contains("/"), let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
+                else { return Response(status: .notFound) }
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            },
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(services: [app], logger: logger)
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        return InputServer(baseURL: "http://127.0.0.1:\(port)", group: group, task: task)
+    }
+
+    func url(_ name: String) -> String { "\(baseURL)/\(name)" }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
