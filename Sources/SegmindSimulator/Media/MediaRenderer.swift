@@ -1,12 +1,213 @@
 import Foundation
+import MediaKit
 
-/// Renders a job's output media into the simulator's output folder.
+/// Renders a job's output media into the simulator's output folder, the way Kling's results look:
+/// 24 fps, `duration x 24 + 1` frames, the start image fitted to the first frame, a slow zoom and a moving
+/// marker after it, and a cross-dissolve onto the end image when one is given.
 struct MediaRenderer: Sendable {
     /// The folder holding one subfolder per output.
     let directory: URL
 
     /// Renders synchronously (call it off the event loops); a problem becomes the FAILED job's error.
     func render(_ job: RenderJob) throws(InputProblem) -> OutputFile {
-        throw InputProblem(message: "rendering is not available in this build")
+        do {
+            return try renderMedia(job)
+        } catch let problem as InputProblem {
+            throw problem
+        } catch {
+            throw InputProblem(message: "rendering failed: \(error)")
+        }
+    }
+
+    private func renderMedia(_ job: RenderJob) throws -> OutputFile {
+        let request = job.request
+        let folder = directory.appendingPathComponent(job.id)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var images: [String: PixelImage] = [:]
+        for (parameter, _) in request.inputURLs where parameter != "video_url" {
+            images[parameter] = try decodeImage(job, parameter: parameter, folder: folder)
+        }
+        let videoFrame = try checkVideo(job, folder: folder)
+        let startParameter = ["start_image_url", "image_url", "image_urls[0]"].first { images[$0] != nil }
+        // A video-to-video job starts from (and follows the aspect of) its reference video.
+        let start = videoFrame ?? startParameter.flatMap { images[$0] }
+        let end = images["end_image_url"]
+        let aspect = request.requestedAspect ?? start.map { AspectRatio.nearest(width: $0.width, height: $0.height) } ?? .landscape
+        let full = aspect.size(mode: request.mode, output: request.model.output)
+        let width = Self.even(Double(full.width) * job.scale)
+        let height = Self.even(Double(full.height) * job.scale)
+        let base = try start?.resized(width: width, height: height, mode: .fit).droppingAlpha() ?? Self.pattern(width: width, height: height)
+
+        switch request.model.output {
+        case .image:
+            let ext = request.outputFormat == "jpg" ? "jpg" : "png"
+            let name = "output.\(ext)"
+            let path = folder.appendingPathComponent(name).path
+            let picture = Self.frame(base, index: 1, count: 25, end: nil)
+            try ImageFile.write(picture, to: path)
+            return try output(job, name: name, path: path, contentType: ext == "jpg" ? "image/jpeg" : "image/png")
+        case .video:
+            let endFitted = try end?.resized(width: width, height: height, mode: .fit).droppingAlpha()
+            let count = request.duration * 24 + 1
+            let audio = request.wantsAudio ? AudioEncodeSettings(sampleRate: 48000, channels: 2) : nil
+            let name = "output.mp4"
+            let path = folder.appendingPathComponent(name).path
+            let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: width, height: height, audio: audio))
+            for index in 0..<count {
+                try writer.append(Self.frame(base, index: index, count: count, end: endFitted))
+            }
+            if let audio {
+                try writer.appendAudio(Self.tone(seconds: Double(count) / 24, sampleRate: audio.sampleRate, channels: audio.channels))
+            }
+            try writer.finish()
+            return try output(job, name: name, path: path, contentType: "video/mp4")
+        }
+    }
+
+    private func output(_ job: RenderJob, name: String, path: String, contentType: String) throws -> OutputFile {
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        return OutputFile(id: job.id, name: name, path: path, contentType: contentType, size: size)
+    }
+
+    /// Decodes a fetched image input and applies Kling's image limits (JPG or PNG, at least 300 px on each side,
+    /// aspect between 1:2.5 and 2.5:1); a problem fails the job naming the parameter and the URL.
+    private func decodeImage(_ job: RenderJob, parameter: String, folder: URL) throws -> PixelImage? {
+        guard case .image(let format, let bytes)? = job.inputs[parameter] else { return nil }
+        let url = job.request.inputURLs.first { $0.parameter == parameter }?.url ?? parameter
+        guard format == "png" || format == "jpg" else {
+            throw InputProblem(message: "\(parameter): \(url) is a \(format.uppercased()) image; Kling accepts JPG or PNG")
+        }
+        let path = folder.appendingPathComponent("input-\(parameter.filter { $0.isLetter || $0.isNumber }).\(format)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let image: PixelImage
+        do {
+            image = try ImageFile.read(path)
+        } catch {
+            throw InputProblem(message: "\(parameter): \(url) is not a readable image (\(error))")
+        }
+        guard min(image.width, image.height) >= 300 else {
+            throw InputProblem(message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs at least 300 px on each side")
+        }
+        let ratio = Double(max(image.width, image.height)) / Double(min(image.width, image.height))
+        guard ratio <= 2.5 else {
+            throw InputProblem(
+                message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs an aspect ratio between 1:2.5 and 2.5:1")
+        }
+        return image
+    }
+
+    /// Probes the reference video and applies Kling's video limits (720 to 2160 px, 3 to 10 s, 24 to 60 fps);
+    /// returns its first frame, or nil when the job has no video input.
+    private func checkVideo(_ job: RenderJob, folder: URL) throws -> PixelImage? {
+        guard case .video(let container, let bytes)? = job.inputs["video_url"] else { return nil }
+        let url = job.request.videoURL ?? "video_url"
+        let path = folder.appendingPathComponent("input-video.\(container)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let info: MediaInfo
+        let first: ExtractedFrame
+        do {
+            info = try MediaProbe.probe(path)
+            first = try FrameExtractor.extract(from: path, .first)
+        } catch {
+            throw InputProblem(message: "video_url: \(url) is not a readable video (\(error))")
+        }
+        guard let stream = info.video, let video = stream.video else {
+            throw InputProblem(message: "video_url: \(url) has no video stream")
+        }
+        let (w, h) = (video.displayWidth, video.displayHeight)
+        guard min(w, h) >= 720 && max(w, h) <= 2160 else {
+            throw InputProblem(message: "video_url: \(url) is \(w)x\(h); Kling needs 720 to 2160 px")
+        }
+        let seconds = stream.duration ?? info.duration ?? 0
+        guard seconds >= 2.95 && seconds <= 10.05 else {
+            throw InputProblem(message: "video_url: \(url) is \(String(format: "%.2f", seconds)) s long; Kling needs 3 to 10 s")
+        }
+        let fps = video.frameRate?.doubleValue ?? 0
+        guard fps >= 23.9 && fps <= 60.1 else {
+            throw InputProblem(message: "video_url: \(url) runs at \(String(format: "%.3f", fps)) fps; Kling needs 24 to 60 fps")
+        }
+        return first.image.droppingAlpha()
+    }
+
+    /// The nearest even number to `value`, at least 2.
+    static func even(_ value: Double) -> Int { max(2, Int((value / 2).rounded()) * 2) }
+
+    /// A picture for jobs without an input image: a diagonal gradient.
+    static func pattern(width: Int, height: Int) -> PixelImage {
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = (y * width + x) * 3
+                pixels[i] = UInt8(x * 255 / max(width - 1, 1))
+                pixels[i + 1] = UInt8(y * 255 / max(height - 1, 1))
+                pixels[i + 2] = 128
+            }
+        }
+        return PixelImage(width: width, height: height, hasAlpha: false, pixels: pixels)
+    }
+
+    /// Frame `index` of `count`: the first is `base` itself; later ones zoom in slowly (up to 10%) with a marker
+    /// crossing the lower part of the picture; with `end`, the last third dissolves onto it and the last frame is `end`.
+    static func frame(_ base: PixelImage, index: Int, count: Int, end: PixelImage?) -> PixelImage {
+        if index == 0 { return base }
+        let w = base.width
+        let h = base.height
+        let t = Double(index) / Double(max(count - 1, 1))
+        if let end, index == count - 1 { return end }
+        let zoom = 1 + 0.1 * t
+        let xs = (0..<w).map { x in min(w - 1, max(0, Int((Double(w) / 2 + (Double(x) + 0.5 - Double(w) / 2) / zoom).rounded(.down)))) }
+        let ys = (0..<h).map { y in min(h - 1, max(0, Int((Double(h) / 2 + (Double(y) + 0.5 - Double(h) / 2) / zoom).rounded(.down)))) }
+        var out = [UInt8](repeating: 0, count: w * h * 3)
+        let side = max(2, h / 8)
+        let markerX = Int(t * Double(w - side))
+        let markerY = min(h - side, h * 3 / 4)
+        let weight = end == nil ? 0 : max(0, (t - 2.0 / 3.0) * 3)
+        let fade = Int((weight * weight * 256).rounded())
+        base.pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let srcRow = ys[y] * w
+                    let inMarkerRow = y >= markerY && y < markerY + side
+                    for x in 0..<w {
+                        let d = (y * w + x) * 3
+                        if inMarkerRow && x >= markerX && x < markerX + side {
+                            let edge = y < markerY + 2 || y >= markerY + side - 2 || x < markerX + 2 || x >= markerX + side - 2
+                            let v: UInt8 = edge ? 0 : 255
+                            dst[d] = v
+                            dst[d + 1] = v
+                            dst[d + 2] = edge ? 0 : 64
+                        } else {
+                            let s = (srcRow + xs[x]) * 3
+                            dst[d] = src[s]
+                            dst[d + 1] = src[s + 1]
+                            dst[d + 2] = src[s + 2]
+                        }
+                    }
+                }
+            }
+        }
+        if let end, fade > 0 {
+            end.pixels.withUnsafeBufferPointer { e in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<dst.count {
+                        dst[i] = UInt8((Int(dst[i]) * (256 - fade) + Int(e[i]) * fade) >> 8)
+                    }
+                }
+            }
+        }
+        return PixelImage(width: w, height: h, hasAlpha: false, pixels: out)
+    }
+
+    /// A quiet 440 Hz tone, interleaved.
+    static func tone(seconds: Double, sampleRate: Int, channels: Int) -> [Float] {
+        let frames = Int(seconds * Double(sampleRate))
+        var samples = [Float](repeating: 0, count: frames * channels)
+        for i in 0..<frames {
+            let v = Float(0.3 * sin(2 * Double.pi * 440 * Double(i) / Double(sampleRate)))
+            for c in 0..<channels { samples[i * channels + c] = v }
+        }
+        return samples
     }
 }
