@@ -50,7 +50,9 @@ let package = Package(
         ),
         .target(
             name: "Storyboard",
-            dependencies: ["MediaKit", "Segmind", "FrameServer", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "MediaKit", "Segmind", "FrameServer", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "Presets", path: "presets", exclude: ["README.md"], resources: [.copy("models"), .copy("encode"), .copy("storyboards")]),
         .executableTarget(
