@@ -19,14 +19,14 @@ public struct ChainOptions: Sendable {
     /// Seconds between polls (nil: the model's).
     public var pollInterval: Double?
     /// Called at each journal step; a test throws from it to simulate a crash there.
-    public var crashPoint: (@Sendable (CrashPoint, String) throws -> Void)?
+    public var crashPoint: (@Sendable (CrashPoint, String) async throws -> Void)?
     /// Called on every state change and poll.
     public var progress: (@Sendable (ChainEvent) -> Void)?
 
     /// Creates options.
     public init(
         outDirectory: String, maxCostUSD: Double? = nil, concurrency: Int = 1, resubmit: Set<String> = [], publicBaseURL: URL? = nil,
-        pollInterval: Double? = nil, crashPoint: (@Sendable (CrashPoint, String) throws -> Void)? = nil,
+        pollInterval: Double? = nil, crashPoint: (@Sendable (CrashPoint, String) async throws -> Void)? = nil,
         progress: (@Sendable (ChainEvent) -> Void)? = nil
     ) {
         self.outDirectory = outDirectory
@@ -124,6 +124,9 @@ public struct ChainRunner: Sendable {
     ///
     /// - Throws: `StoryboardError` (naming the shot) or `SegmindError`; everything paid for is journaled first.
     public func run() async throws -> ChainReport {
+        let records = try RunJournal.read(journalPath)
+        let resume = try ResumePlan(plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit)
+        try resume.checkBudget(plan, maxUSD: options.maxCostUSD)
         let out = options.outDirectory
         for sub in ["", "shots", "frames"] {
             do {
@@ -132,9 +135,6 @@ public struct ChainRunner: Sendable {
                 throw StoryboardError.journal(path: out, message: "cannot create the out folder (\((error as NSError).localizedDescription))")
             }
         }
-        let records = try RunJournal.read(journalPath)
-        let resume = try ResumePlan(plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit)
-        try resume.checkBudget(plan, maxUSD: options.maxCostUSD)
         let states = RunJournal.states(records)
         let journal = try RunJournal(path: journalPath)
         for id in resume.resubmitted { try journal.append(JournalRecord(event: "resubmit", shot: id)) }
@@ -199,7 +199,7 @@ public struct ChainRunner: Sendable {
         options.progress?(ChainEvent(shot: shot.id, state: state, elapsedSeconds: elapsed, expectedSeconds: shot.expectedSeconds))
     }
 
-    private func crash(_ point: CrashPoint, _ shot: String) throws { try options.crashPoint?(point, shot) }
+    private func crash(_ point: CrashPoint, _ shot: String) async throws { try await options.crashPoint?(point, shot) }
 
     private func runShot(
         _ shot: PlannedShot, action start: ShotAction, previous: String?, pictures: [String: String], state: JournalShotState?,
@@ -239,12 +239,12 @@ public struct ChainRunner: Sendable {
                 throw StoryboardError.shotFailed(shot: shot.id, message: String(describing: error))
             }
             try journal.append(JournalRecord(event: "submitting", shot: shot.id, fingerprint: shot.fingerprint))
-            try crash(.afterIntent, shot.id)
+            try await crash(.afterIntent, shot.id)
             let job = try await client.submit(request)
-            try crash(.afterSubmitSent, shot.id)
+            try await crash(.afterSubmitSent, shot.id)
             try journal.append(
                 JournalRecord(event: "submitted", shot: shot.id, requestID: job.requestID, statusURL: job.statusURL, responseURL: job.responseURL))
-            try crash(.afterRequestID, shot.id)
+            try await crash(.afterRequestID, shot.id)
             action = .poll(requestID: job.requestID, statusURL: job.statusURL, responseURL: job.responseURL)
         }
         if case .poll(let id, let status, let response) = action {
@@ -263,7 +263,7 @@ public struct ChainRunner: Sendable {
             _ = try await client.download(result, to: URL(fileURLWithPath: abs(relative)), expecting: shot.model.returns)
             cost = result.accounting.cost
             try journal.append(JournalRecord(event: "downloaded", shot: shot.id, file: relative, costUSD: cost))
-            try crash(.afterDownload, shot.id)
+            try await crash(.afterDownload, shot.id)
             action = .postProcess(file: relative)
         }
         event(shot, "CHECKING")
@@ -272,7 +272,7 @@ public struct ChainRunner: Sendable {
         outcome.requestID = requestID
         if case .postProcess = action {
             try journal.append(JournalRecord(event: "completed", shot: shot.id))
-            try crash(.afterCompleted, shot.id)
+            try await crash(.afterCompleted, shot.id)
         }
         event(shot, "DONE")
         return outcome
