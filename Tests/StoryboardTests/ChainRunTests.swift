@@ -150,3 +150,27 @@ func aCrashAtEveryJournalStepResumesWithEveryShotSubmittedOnce(point: CrashPoint
         #expect(await sim.submissionCount() == 0)
     }
 }
+
+@Test func anExpiredRequestStopsNamingTheShotAndOnlyResubmitPaysAgain() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        options.crashPoint = { p, shot in if p == .afterRequestID && shot == "b" { throw Crash() } }
+        await #expect(throws: Crash.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        options.crashPoint = nil
+        await sim.expireAllRequests()
+        let error = await #expect(throws: StoryboardError.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        guard case .expired(let shot, _)? = error else {
+            Issue.record("expected .expired, got \(String(describing: error))")
+            return
+        }
+        #expect(shot == "b")
+        #expect(await sim.submissionCount() == 2)
+        options.resubmit = ["b"]
+        let report = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(report.shots.count == 3)
+        #expect(await sim.submissionCount() == 4)
+    }
+}
