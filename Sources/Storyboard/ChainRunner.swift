@@ -347,6 +347,12 @@ public struct ChainRunner: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
+            let rows = try shots.map { (first: try ImageFile.read(abs($0.firstFrame)), last: try ImageFile.read(abs($0.lastFrame))) }
+            try ImageFile.write(try ContactSheet.make(rows), to: abs("contact-sheet.png"))
+        } catch {
+            throw StoryboardError.journal(path: options.outDirectory, message: "cannot write the contact sheet (\(error))")
+        }
+        do {
             try encoder.encode(report).write(to: URL(fileURLWithPath: abs("report.json")), options: .atomic)
             try Data(Self.markdown(report).utf8).write(to: URL(fileURLWithPath: abs("report.md")), options: .atomic)
         } catch {

@@ -88,6 +88,17 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
     let json = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
     #expect(String(decoding: json, as: UTF8.self).contains("\"requestID\""))
     #expect(FileManager.default.fileExists(atPath: out + "/report.md"))
+    // The contact sheet: one row per shot, first and last frames as 320x180 thumbnails with 8 px gaps.
+    let sheet = try ImageFile.read(out + "/contact-sheet.png")
+    #expect(sheet.width == 2 * 320 + 3 * 8)
+    #expect(sheet.height == 3 * (180 + 8) + 8)
+    let thumb = try ImageFile.read(out + "/frames/b-last.png").resized(width: 320, height: 180, mode: .fit)
+    var cell = PixelImage(width: 320, height: 180, red: 0, green: 0, blue: 0)
+    for y in 0..<180 {
+        let src = ((8 + 188 + y) * sheet.width + 8 + 328) * 3
+        cell.pixels.replaceSubrange((y * 960)..<(y * 960 + 960), with: sheet.pixels[src..<(src + 960)])
+    }
+    #expect((cell.psnr(thumb) ?? 0) >= 40)
 }
 
 private struct Crash: Error {}
