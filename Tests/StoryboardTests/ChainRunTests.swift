@@ -185,3 +185,41 @@ func aCrashAtEveryJournalStepResumesWithEveryShotSubmittedOnce(point: CrashPoint
         #expect(await sim.submissionCount() == 4)
     }
 }
+
+/// Collects progress events from concurrently running shots.
+private final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [String] = []
+    func add(_ e: ChainEvent) { lock.withLock { events.append("\(e.shot) \(e.state)") } }
+    var all: [String] { lock.withLock { events } }
+}
+
+@Test(arguments: [1, 2])
+func independentShotsRunConcurrentlyUpToTheLimit(concurrency: Int) async throws {
+    let (chain, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("pair.yaml").path
+    try """
+    defaults: {model: kling-o3-image2video, mode: std, duration: 3}
+    shots:
+      - {id: a, prompt: one, start_image: start.png}
+      - {id: b, prompt: two, start_image: end.png}
+      - {id: c, prompt: three, start_image: shot:a}
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    let plan = try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: ModelCatalog(models: chain.shots.map(\.model)))
+    let log = EventLog()
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        let options = ChainOptions(outDirectory: out, concurrency: concurrency, pollInterval: 0.05, progress: { log.add($0) })
+        let report = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(report.shots.map(\.id) == ["a", "b", "c"])
+        #expect(await sim.submissionCount() == 3)
+    }
+    let events = log.all
+    let bStarts = try #require(events.firstIndex(of: "b SUBMITTING"))
+    let aDone = try #require(events.firstIndex(of: "a DONE"))
+    let cStarts = try #require(events.firstIndex(of: "c SUBMITTING"))
+    // c always waits for a; b overlaps a only when two may run at once.
+    #expect(cStarts > aDone)
+    #expect((bStarts < aDone) == (concurrency == 2), "\(events)")
+}
