@@ -5,6 +5,7 @@
 #   bench/frameserver.sh                 # 10 s per run, 2 threads, 16 connections
 #   DURATION=5s CONNECTIONS=32 bench/frameserver.sh
 #   SHOTCHAIN=/path/to/shotchain bench/frameserver.sh   # skip the release build
+#   ACCESS_LOG=off bench/frameserver.sh  # nginx "access_log off" and shotchain --no-access-log (default: both log to a file)
 #
 # Prints one table: requests/s, p99 latency and transfer rate per server and file, and the ratio to nginx.
 set -euo pipefail
@@ -13,6 +14,7 @@ DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 WARMUP=${WARMUP:-2s}
+ACCESS_LOG=${ACCESS_LOG:-on}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 for tool in wrk nginx python3 ffmpeg jq; do
@@ -24,7 +26,7 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
+    [[ -n "${KEEP:-}" ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -55,19 +57,20 @@ wait_http() {  # url
 # nginx: private config, loopback port, current user, no daemon, everything under $work.
 nginx_port=$(free_port)
 mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
+if [[ $ACCESS_LOG == off ]]; then nginx_access_log=off; serve_flags=(--no-access-log); else nginx_access_log="$work/nginx/logs/access.log"; serve_flags=(); fi
+# As root, nginx would switch its workers to "nobody", who cannot read the private temp dir: keep them as us.
+user_line=""
+if [[ $(id -u) == 0 ]]; then user_line="user $(id -un) $(id -gn);"; fi
 cat >"$work/nginx/nginx.conf" <<CONF
+$user_line
 worker_processes auto;
 daemon off;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/logs/error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log $work/nginx/logs/access.log;
+    access_log $nginx_access_log;
     client_body_temp_path $work/nginx/tmp;
-    proxy_temp_path $work/nginx/tmp;
-    fastcgi_temp_path $work/nginx/tmp;
-    uwsgi_temp_path $work/nginx/tmp;
-    scgi_temp_path $work/nginx/tmp;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
@@ -81,9 +84,9 @@ CONF
 nginx -e "$work/nginx/logs/error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 
-# shotchain serve: access log on (to a file), like nginx.
+# shotchain serve: access log (stderr) to a file, like nginx, unless ACCESS_LOG=off.
 serve_port=$(free_port)
-"$SHOTCHAIN" serve "$work/www" --port "$serve_port" --json >"$work/serve.json" 2>"$work/serve.log" &
+"$SHOTCHAIN" serve "$work/www" --port "$serve_port" --json "${serve_flags[@]}" >"$work/serve.json" 2>"$work/serve.log" &
 pids+=($!)
 
 # python3 -m http.server (threading server), its request log to a file.
@@ -129,7 +132,7 @@ for file in frame.png frame.jpg; do
 done
 
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, loopback, $(nproc) cores; frame.png $png_size bytes, frame.jpg $jpg_size bytes"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, loopback, $(nproc) cores, access log $ACCESS_LOG; frame.png $png_size bytes, frame.jpg $jpg_size bytes"
 echo
 echo "| server | file | requests/s | p99 latency (ms) | MB/s | req/s vs nginx | socket errors | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|---|---:|"

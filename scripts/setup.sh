@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages shotchain needs (FFmpeg's libraries and headers, pkg-config) and the
-# ffmpeg CLI used by the tests as an independent oracle. Safe to run again; does nothing when all are present.
+# ffmpeg CLI (and curl) used by the tests as independent oracles. Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev pkg-config ffmpeg)
+packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev pkg-config ffmpeg curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

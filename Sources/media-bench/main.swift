@@ -78,6 +78,44 @@ func compare(_ title: String, _ contenders: [Contender], repetitions: Int, basel
     return out
 }
 
+/// Checks that the compared commands agree: the two last frames are the same picture, and probe's fields equal ffprobe's.
+func sameAnswers(clip: String, workDir: String, shotchain: String) throws -> String {
+    var out = "\n### Same answers\n\n"
+    let ours = try ImageFile.read("\(workDir)/sc_last.png")
+    let theirs = try ImageFile.read("\(workDir)/ff_last.png")
+    let psnr = ours.psnr(theirs).map { $0.isInfinite ? "identical pixels" : String(format: "PSNR %.1f dB", $0) } ?? "different sizes"
+    out += "- last frame: shotchain vs `ffmpeg -sseof -1 -update 1`: \(psnr)\n"
+    _ = try measure([shotchain, "probe", "--json", clip], stdoutPath: "\(workDir)/sc_probe.json")
+    _ = try measure(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", clip], stdoutPath: "\(workDir)/ff_probe.json")
+    let sc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(workDir)/sc_probe.json"))) as? [[String: Any]]
+    let ff = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(workDir)/ff_probe.json"))) as? [String: Any]
+    guard let scStreams = sc?.first?["streams"] as? [[String: Any]], let ffStreams = ff?["streams"] as? [[String: Any]] else {
+        throw BenchError("cannot read the probe outputs")
+    }
+    var mismatches: [String] = []
+    for (a, b) in zip(scStreams, ffStreams) {
+        for (ours, theirs) in [
+            ("codec", "codec_name"), ("width", "width"), ("height", "height"), ("pix_fmt", "pix_fmt"), ("sample_rate", "sample_rate"),
+            ("channels", "channels"),
+        ] {
+            guard let bv = b[theirs] else { continue }
+            if "\(a[ours] ?? "nil")" != "\(bv)" { mismatches.append("\(ours): \(a[ours] ?? "nil") vs \(bv)") }
+        }
+        if let fd = (b["duration"] as? String).flatMap(Double.init), let sd = a["duration"] as? Double, abs(fd - sd) > 0.001 {
+            mismatches.append("duration: \(sd) vs \(fd)")
+        }
+        // Video only: ffprobe's audio nb_frames counts the priming packet the edit list hides; ours counts what plays.
+        if b["codec_type"] as? String == "video", let fn = (b["nb_frames"] as? String).flatMap(Int.init),
+            let sn = a["frame_count"] as? Int, fn != sn
+        {
+            mismatches.append("frames: \(sn) vs \(fn)")
+        }
+    }
+    out += "- probe vs ffprobe (codec, size, pix_fmt, sample rate, channels, duration per stream; video frame count): "
+    out += mismatches.isEmpty ? "same answer\n" : "DIFFERENT: \(mismatches.joined(separator: "; "))\n"
+    return out
+}
+
 func run(_ argv: [String]) throws {
     _ = try measure(argv)
 }
@@ -141,6 +179,7 @@ do {
                 argv: ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", clip]),
             Contender(name: "shotchain probe --json IN", argv: [shotchain, "probe", "--json", clip]),
         ], repetitions: repetitions)
+    report += try sameAnswers(clip: clip, workDir: workDir, shotchain: shotchain)
     print(report)
 } catch {
     FileHandle.standardError.write(Data("media-bench: \(error)\n".utf8))

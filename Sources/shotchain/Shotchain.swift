@@ -8,6 +8,6 @@ struct Shotchain: AsyncParsableCommand {
         abstract: "Chain short AI-generated video shots into longer, verified videos.",
         discussion: ExitStatus.helpText,
         version: "0.1.0",
-        subcommands: [Probe.self, Frame.self, Models.self, Generate.self, Status.self, ResultCommand.self, Simulate.self, Serve.self, Chain.self]
+        subcommands: [Probe.self, Frame.self, Models.self, Generate.self, Status.self, ResultCommand.self, Serve.self, Simulate.self, Chain.self]
     )
 }

@@ -35,6 +35,20 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [name])
     }
 
+    /// Alpha survives: the RGBA PNG-in-MOV gives an rgba PNG and a yuva420p WebP; JPEG drops it.
+    @Test func alphaIsKeptInPNGAndWebP() async throws {
+        let input = try await TestCorpus.shared.path(.alphaMov)
+        let dir = TestCorpus.shared.scratchDirectory("cli-alpha")
+        let expected = [("a.png", "rgba"), ("a.webp", "yuva420p"), ("a.jpg", "yuvj420p")]
+        for (name, pixelFormat) in expected {
+            let out = dir.appendingPathComponent(name).path
+            try runProcess(try shotchainExecutable(), ["frame", input, "--last", "-o", out])
+            let info = try Self.probe(out)
+            #expect(info["pix_fmt"] == pixelFormat, "\(name)")
+            #expect(info["width"] == "160" && info["height"] == "120")
+        }
+    }
+
     /// `--json` prints one object with the documented keys.
     @Test func jsonReport() async throws {
         let input = try await TestCorpus.shared.path(.bframesAAC)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import MediaTestSupport
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -60,32 +61,7 @@ func pngLikeBytes(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
 
 /// A real PNG made by the ffmpeg CLI (noise, so it does not compress away).
 func makePNG(at path: String, size: String = "320x240") throws {
-    try runProcess(
-        "ffmpeg",
-        [
-            "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "nullsrc=s=\(size),geq=random(1)*255:128:128",
-            "-frames:v", "1", path,
-        ])
-}
-
-/// Runs a program and fails on a non-zero exit.
-@discardableResult
-func runProcess(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: output, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-        struct Failed: Error, CustomStringConvertible { var description: String }
-        throw Failed(description: "\(executable) failed: \(text)")
-    }
-    return text
+    try ffmpeg(["-f", "lavfi", "-i", "nullsrc=s=\(size),geq=random(1)*255:128:128", "-frames:v", "1", path])
 }
 
 /// One HTTP response as the tests see it.

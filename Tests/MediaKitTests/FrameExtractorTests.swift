@@ -110,6 +110,35 @@ import Testing
         #expect(frame.image.psnr(previous) ?? 100 < 35)
     }
 
+    /// Zeroed bytes in the last displayed frame's packet (file size and index intact): the H.264 decoder
+    /// reports a CABAC error and `--last` fails (`decodeFailed` or `unconfirmedFrame`) instead of returning
+    /// the concealed frame or an earlier one. (Garbage that happens to parse, such as all-0xFF or 0xAA
+    /// here, decodes without any error and cannot be detected by FFmpeg or by us.)
+    @Test func corruptLastFrameIsRefused() async throws {
+        let fill: UInt8 = 0
+        let source = try await TestCorpus.shared.path(.bframesAAC)
+        let dir = TestCorpus.shared.scratchDirectory("corrupt")
+        let path = dir.appendingPathComponent("corrupt.mp4").path
+        try ffmpeg(["-i", source, "-c", "copy", "-movflags", "+faststart", path])
+        let packets = try runProcess(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,pos,size", "-of", "csv=p=0", path])
+        let rows = packets.stdoutText.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").compactMap { Int($0) } }
+        let last = try #require(rows.filter { $0.count == 3 }.max { $0[0] < $1[0] })
+        let (pos, size) = (last[2], last[1])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in (pos + 200)..<(pos + size - 200) { bytes[i] = fill }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let output = dir.appendingPathComponent("out.png").path
+        do {
+            let frame = try FrameExtractor.extractToFile(from: path, .last, to: output)
+            Issue.record("a corrupt last frame was returned (pts \(frame.pts))")
+        } catch let error as MediaError {
+            #expect(["unconfirmedFrame", "decodeFailed"].contains(caseName(error)), "\(error)")
+            #expect(error.path == path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     /// `--last` decodes only the tail: one seek and at most a GOP (48 frames) plus reorder delay.
     @Test func lastDecodesOnlyTheTail() async throws {
         let frame = try FrameExtractor.extract(from: try await TestCorpus.shared.path(.bframesAAC), .last)
@@ -154,6 +183,55 @@ import Testing
                 _ = try FrameExtractor.extract(from: path, selector)
                 Issue.record("\(selector) was accepted")
             } catch let e as MediaError { #expect(caseName(e) == "invalidArgument") }
+        }
+    }
+
+    /// A WebM cut to 70% of its bytes has no index to betray it; its per-track DURATION tag does, so
+    /// `--last` fails with `truncated` instead of returning the last frame that survived.
+    @Test func truncatedWebMLastFails() async throws {
+        let source = try Data(contentsOf: try await TestCorpus.shared.url(.vp9Opus))
+        let dir = TestCorpus.shared.scratchDirectory("webm")
+        let path = dir.appendingPathComponent("cut.webm").path
+        try source.prefix(source.count * 7 / 10).write(to: URL(fileURLWithPath: path))
+        let output = dir.appendingPathComponent("out.png").path
+        do {
+            let frame = try FrameExtractor.extractToFile(from: path, .last, to: output)
+            Issue.record("a truncated WebM gave a frame at \(frame.time) s")
+        } catch let error as MediaError {
+            #expect(caseName(error) == "truncated", "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        // The frames that are there can still be had by index.
+        #expect(try FrameExtractor.extract(from: path, .index(3)).index == 3)
+    }
+
+    /// Really odd dimensions (the corpus `oddDimensions` recipe comes out 320x240, as testsrc2 rounds):
+    /// a 321x241 4:4:4 clip gives 321x241 frames equal to the CLI's, and JPEG/WebP keep the size.
+    @Test func oddDimensionsSurvive() async throws {
+        let dir = TestCorpus.shared.scratchDirectory("odd")
+        let path = dir.appendingPathComponent("odd.mp4").path
+        try ffmpeg([
+            "-f", "lavfi", "-i", "testsrc2=s=322x242:r=24:d=1", "-vf", "format=yuv444p,crop=321:241:0:0", "-frames:v", "24",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", path,
+        ])
+        let frame = try FrameExtractor.extract(from: path, .last)
+        #expect(frame.image.width == 321 && frame.image.height == 241)
+        let expected = try FrameOracle.frame(path, index: 23, width: 321, height: 241)
+        #expect(frame.image.psnr(expected) ?? 0 >= matchingPSNR)
+        for name in ["odd.jpg", "odd.webp", "odd.png"] {
+            let out = dir.appendingPathComponent(name).path
+            try FrameExtractor.extractToFile(from: path, .index(12), to: out)
+            let info = try FrameOracle.streamInfo(out)
+            #expect(info["width"] == "321" && info["height"] == "241", "\(name)")
+        }
+    }
+
+    /// A file without video gives `noStream`, for every selector.
+    @Test func audioOnlyFileHasNoVideo() async throws {
+        let path = TestCorpus.shared.scratchDirectory("audio").appendingPathComponent("tone.m4a").path
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", path])
+        for selector in [FrameSelector.first, .last, .index(0), .time(0)] {
+            #expect(throws: MediaError.noStream(path: path, kind: "video")) { try FrameExtractor.extract(from: path, selector) }
         }
     }
 

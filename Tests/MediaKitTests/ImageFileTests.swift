@@ -91,6 +91,41 @@ import Testing
         #expect(upright.pixels == expected)
     }
 
+    /// Every EXIF orientation (2-8) comes out as the TIFF/EXIF specification displays it.
+    @Test(arguments: 2...8)
+    func everyExifOrientation(_ orientation: Int) async throws {
+        let plain = try await TestCorpus.shared.path(.jpeg)
+        let stored = try ImageFile.read(plain)
+        let tagged = TestCorpus.shared.scratchDirectory("exif-all").appendingPathComponent("o\(orientation).jpg")
+        try withExifOrientation(UInt16(orientation), jpeg: Data(contentsOf: URL(fileURLWithPath: plain))).write(to: tagged)
+        let upright = try ImageFile.read(tagged.path)
+        let (w, h) = (stored.width, stored.height)
+        let swaps = orientation >= 5
+        #expect(upright.width == (swaps ? h : w) && upright.height == (swaps ? w : h))
+        // Source (row, col) in the stored picture for upright (r, c).
+        func source(_ r: Int, _ c: Int) -> (Int, Int) {
+            switch orientation {
+            case 2: return (r, w - 1 - c)
+            case 3: return (h - 1 - r, w - 1 - c)
+            case 4: return (h - 1 - r, c)
+            case 5: return (c, r)
+            case 6: return (h - 1 - c, r)
+            case 7: return (h - 1 - c, w - 1 - r)
+            default: return (c, w - 1 - r)
+            }
+        }
+        var mismatches = 0
+        for r in 0..<upright.height {
+            for c in 0..<upright.width {
+                let (sr, sc) = source(r, c)
+                for k in 0..<3 where upright.pixels[(r * upright.width + c) * 3 + k] != stored.pixels[(sr * w + sc) * 3 + k] {
+                    mismatches += 1
+                }
+            }
+        }
+        #expect(mismatches == 0, "orientation \(orientation)")
+    }
+
     /// A PNG header declaring 30000x30000 is refused from its header, quickly.
     @Test func hugeHeaderIsRefusedBeforeDecoding() async throws {
         let path = try await TestCorpus.shared.badInput(.hugePNGHeader).path

@@ -132,6 +132,9 @@ func probeAgreesWithFFprobe(_ fixture: Fixture) async throws {
     #expect(rotated.rotation == 90 || rotated.rotation == -90 || rotated.rotation == 270)
     #expect(rotated.width == 1280 && rotated.displayWidth == 720 && rotated.displayHeight == 1280)
 
+    let odd = try #require(try MediaProbe.probe(try await TestCorpus.shared.path(.oddDimensions)).video?.video)
+    #expect(odd.width == 321 && odd.height == 241 && odd.pixFmt == "yuv444p" && odd.frameCount == 24)
+
     let anamorphic = try #require(try MediaProbe.probe(try await TestCorpus.shared.path(.anamorphic)).video?.video)
     #expect(anamorphic.sar == Rational(2, 1))
     #expect(anamorphic.width == 320 && anamorphic.displayWidth == 640 && anamorphic.displayHeight == 240)

@@ -117,7 +117,9 @@ public enum Fixture: String, CaseIterable, Sendable {
         case .oddDimensions:
             return [
                 [
-                    "-f", "lavfi", "-i", "\(testsrc)=s=321x241:r=24:d=1", "-frames:v", "24",
+                    "-f", "lavfi", "-i", "\(testsrc)=s=322x242:r=24:d=1", "-frames:v", "24",
+                    // testsrc2 rounds odd sizes down to even ones, so crop to the odd size after the source.
+                    "-vf", "format=yuv444p,crop=321:241:0:0",
                     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", out,
                 ]
             ]

@@ -162,7 +162,8 @@ struct ProtocolTests {
 
     @Test("406 Insufficient credits names balance and cost; a failed job is refunded")
     func insufficientCredits() async throws {
-        try await withSimulator(SimulatorConfiguration(latency: 1, credits: 1.0)) { sim in
+        // The refund shows once the FAILED job's latency has passed; 120 s leaves time for a loaded machine.
+        try await withSimulator(SimulatorConfiguration(latency: 120, credits: 1.0)) { sim in
             let first = try await submitV2(sim, i2v, #"{"prompt":"[fail]","start_image_url":"\#(image)"}"#)
             #expect(first.status == 200)
             #expect(await sim.remainingCredits() == 0.088)
@@ -172,8 +173,12 @@ struct ProtocolTests {
             #expect(message.hasPrefix("Insufficient credits"))
             #expect(message.contains("0.088") && message.contains("0.912"), "\(message)")
             #expect(await sim.submissionCount() == 1)
+        }
+        try await withSimulator(SimulatorConfiguration(credits: 1.0)) { sim in
+            let first = try await submitV2(sim, i2v, #"{"prompt":"[fail]","start_image_url":"\#(image)"}"#)
             let id = try #require(first.json?["request_id"] as? String)
-            _ = try await pollUntilTerminal("\(sim.baseURL)/v2/requests/\(id)/status")
+            let (status, _) = try await pollUntilTerminal("\(sim.baseURL)/v2/requests/\(id)/status")
+            #expect(status.status == 422)
             #expect(await sim.remainingCredits() == 1.0)
         }
     }
@@ -183,13 +188,14 @@ struct ProtocolTests {
         var faults = FaultSpec()
         faults.rateLimited = 1
         try await withSimulator(SimulatorConfiguration(faults: faults)) { sim in
+            let sent = Date()
             let reply = try await submitV2(sim, i2v, #"{"prompt":"x","start_image_url":"\#(image)"}"#)
             #expect(reply.status == 429)
             #expect(reply.header("retry-after") == nil)
             let stamp = try #require(reply.header("x-rate-limit-reset-at-utc"))
             let formatter = ISO8601DateFormatter()
             let reset = try #require(formatter.date(from: stamp), "\(stamp)")
-            #expect(reset > Date() && reset < Date().addingTimeInterval(5))
+            #expect(reset >= sent.addingTimeInterval(1) && reset < Date().addingTimeInterval(5), "reset \(stamp)")
             #expect(await sim.submissionCount() == 0)
         }
     }
@@ -273,31 +279,29 @@ struct ProtocolTests {
     @Test("QUEUED for the first third of the latency, then PROCESSING, then terminal after the latency")
     func statusTimeline() async throws {
         try await withSimulator(SimulatorConfiguration(latency: 3)) { sim in
-            let start = Date()
+            let submitSent = Date()
             let submit = try await submitV2(sim, i2v, #"{"prompt":"[fail]","start_image_url":"\#(image)"}"#)
-            let id = try #require(submit.json?["request_id"] as? String)
-            let statusURL = "\(sim.baseURL)/v2/requests/\(id)/status"
-            let early = try await call(.GET, statusURL)
-            #expect(early.json?["status"] as? String == "QUEUED")
-            try await Task.sleep(for: .milliseconds(1500) - .seconds(Date().timeIntervalSince(start)))
-            let middle = try await call(.GET, statusURL)
-            #expect(middle.json?["status"] as? String == "PROCESSING")
-            let (last, seen) = try await pollUntilTerminal(statusURL)
-            let elapsed = Date().timeIntervalSince(start)
-            #expect(last.json?["status"] as? String == "FAILED")
-            #expect(seen.first == "PROCESSING")
-            #expect(elapsed >= 3 && elapsed < 7, "terminal after \(elapsed) s")
+            let submitAnswered = Date()
+            let statusURL = try #require(submit.json?["status_url"] as? String)
+            let polls = try await timedPolls(statusURL)
+            expectTimeline(polls, submitSent: submitSent, submitAnswered: submitAnswered, latency: 3, terminal: "FAILED")
+            #expect(polls.contains { $0.status == "PROCESSING" })
         }
     }
 
     @Test("Records expire after the TTL: status and result answer 404 Request <id> not found")
     func expiry() async throws {
-        try await withSimulator(SimulatorConfiguration(ttl: 1)) { sim in
+        let ttl = 3.0
+        try await withSimulator(SimulatorConfiguration(ttl: ttl)) { sim in
+            let submitSent = Date()
             let submit = try await submitV2(sim, i2v, #"{"prompt":"[fail]","start_image_url":"\#(image)"}"#)
+            let submitAnswered = Date()
             let id = try #require(submit.json?["request_id"] as? String)
             let live = try await call(.GET, "\(sim.baseURL)/v2/requests/\(id)/status")
-            #expect(live.status == 200 || live.status == 422)
-            try await Task.sleep(for: .milliseconds(1200))
+            if Date().timeIntervalSince(submitSent) < ttl {
+                #expect(live.status == 200 || live.status == 422, "a live record answers")
+            }
+            try await Task.sleep(until: .now + .seconds(ttl + 0.3 - Date().timeIntervalSince(submitAnswered)), clock: .continuous)
             for path in ["/v2/requests/\(id)/status", "/v2/requests/\(id)"] {
                 let reply = try await call(.GET, sim.baseURL + path)
                 #expect(reply.status == 404)

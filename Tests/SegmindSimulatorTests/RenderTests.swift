@@ -224,25 +224,26 @@ struct RenderTests {
     @Test("QUEUED, then PROCESSING, then COMPLETED once the latency has passed; rendering counts within it")
     func completedTimeline() async throws {
         let inputs = try await RenderInputs.make()
-        try await withSimulator(SimulatorConfiguration(latency: 3, scale: 0.25)) { sim in
-            let start = Date()
+        let latency = 3.0
+        try await withSimulator(SimulatorConfiguration(latency: latency, scale: 0.25)) { sim in
+            let submitSent = Date()
             let submit = try await submitV2(sim, "kling-o1", #"{"prompt":"x","image_urls":["\#(inputs.url("start.png"))"]}"#)
+            let submitAnswered = Date()
             let statusURL = try #require(submit.json?["status_url"] as? String)
             let responseURL = try #require(submit.json?["response_url"] as? String)
-            #expect(try await call(.GET, statusURL).json?["status"] as? String == "QUEUED")
-            try await Task.sleep(for: .seconds(1.5 - Date().timeIntervalSince(start)))
-            #expect(try await call(.GET, statusURL).json?["status"] as? String == "PROCESSING")
             let early = try await call(.GET, responseURL)
-            #expect(early.json?["status"] as? String == "PROCESSING")
-            #expect(early.json?["output"] is NSNull)
-            let (last, seen) = try await pollUntilTerminal(statusURL)
-            let elapsed = Date().timeIntervalSince(start)
-            #expect(last.json?["status"] as? String == "COMPLETED")
-            #expect(last.json?["output"] == nil, "the status body carries no output")
-            #expect(seen == ["PROCESSING", "COMPLETED"])
-            #expect(elapsed >= 3 && elapsed < 7, "COMPLETED after \(elapsed) s")
+            if Date().timeIntervalSince(submitSent) < latency {
+                #expect(["QUEUED", "PROCESSING"].contains(early.json?["status"] as? String ?? ""))
+                #expect(early.json?["output"] is NSNull)
+            }
+            let polls = try await timedPolls(statusURL)
+            expectTimeline(polls, submitSent: submitSent, submitAnswered: submitAnswered, latency: latency, terminal: "COMPLETED")
+            #expect(polls.contains { $0.status == "PROCESSING" })
+            let last = try #require(polls.last?.reply.json)
+            #expect(last["output"] == nil, "the status body carries no output")
+            #expect((last["metrics"] as? [String: Any])?["cost"] as? Double == 0.035)
             let metrics = try #require(try await call(.GET, responseURL).json?["metrics"] as? [String: Any])
-            #expect((metrics["total_time"] as? Double ?? 0) >= 3)
+            #expect((metrics["total_time"] as? Double ?? 0) >= latency)
         }
         await inputs.server.stop()
     }

@@ -120,3 +120,55 @@ final class InputServer: Sendable {
         _ = await task.result
     }
 }
+
+/// One status poll with the wall-clock times it was sent and answered.
+struct TimedPoll {
+    var status: String
+    var sent: Date
+    var received: Date
+    var reply: HTTPReply
+}
+
+/// Polls `statusURL` every 100 ms until a terminal status, recording when each poll was sent and answered.
+func timedPolls(_ statusURL: String, limit: Double = 120) async throws -> [TimedPoll] {
+    var polls: [TimedPoll] = []
+    let deadline = Date().addingTimeInterval(limit)
+    while Date() < deadline {
+        let sent = Date()
+        let reply = try await call(.GET, statusURL)
+        let poll = TimedPoll(status: reply.json?["status"] as? String ?? "?", sent: sent, received: Date(), reply: reply)
+        polls.append(poll)
+        if poll.status == "COMPLETED" || poll.status == "FAILED" { break }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return polls
+}
+
+/// Checks a job's status history against the latency, allowing for any delay of the machine: the server's clock
+/// for a poll lies between `sent - submitAnswered` and `received - submitSent` seconds after the submit, so each
+/// status must fit that window (QUEUED before latency/3, PROCESSING from latency/3, terminal from latency),
+/// and the statuses must come in order. Returns the final status.
+@discardableResult
+func expectTimeline(_ polls: [TimedPoll], submitSent: Date, submitAnswered: Date, latency: Double, terminal: String) -> String? {
+    let rank = ["QUEUED": 0, "PROCESSING": 1, terminal: 2]
+    var last = -1
+    for poll in polls {
+        let earliest = poll.sent.timeIntervalSince(submitAnswered)
+        let latest = poll.received.timeIntervalSince(submitSent)
+        let r = rank[poll.status]
+        #expect(r != nil, "unexpected status \(poll.status)")
+        guard let r else { continue }
+        #expect(r >= last, "\(poll.status) after a later status")
+        last = r
+        switch r {
+        case 0: #expect(earliest < latency / 3, "QUEUED at \(earliest)...\(latest) s, latency \(latency) s")
+        case 1: #expect(latest >= latency / 3, "PROCESSING at \(earliest)...\(latest) s, before latency/3")
+        default: #expect(latest >= latency, "\(poll.status) at \(earliest)...\(latest) s, before the latency of \(latency) s")
+        }
+        // A poll answered well inside a window must show that window's status.
+        if latest < latency / 3 { #expect(r == 0, "\(poll.status) at \(earliest)...\(latest) s, expected QUEUED") }
+        if earliest >= latency / 3 && latest < latency { #expect(r == 1, "\(poll.status) at \(earliest)...\(latest) s, expected PROCESSING") }
+    }
+    #expect(polls.last?.status == terminal)
+    return polls.last?.status
+}

@@ -354,3 +354,24 @@ enum ValidatedRequestFixture {
             model: model, parameters: [:], localInputs: [LocalInput(parameter: "image_urls", path: path)])
     }
 }
+
+@Test func configurationReadsTheKeyFromAFileOrTheEnvironment() throws {
+    let dir = scratch()
+    let keyFile = dir.appendingPathComponent("key").path
+    try Data("  file-key-123456\n".utf8).write(to: URL(fileURLWithPath: keyFile))
+    let fromFile = try SegmindConfiguration.resolve(baseURL: nil, apiKeyFile: keyFile, environment: ["SEGMIND_API_KEY": "env-key-999999"])
+    #expect(fromFile.apiKey == APIKey("file-key-123456"))
+    #expect(fromFile.baseURL == "https://api.segmind.com")
+    let fromEnv = try SegmindConfiguration.resolve(
+        baseURL: nil, apiKeyFile: nil, environment: ["SEGMIND_API_KEY": "env-key-999999", "SEGMIND_BASE_URL": "http://127.0.0.1:9/v1"])
+    #expect(fromEnv.apiKey == APIKey("env-key-999999") && fromEnv.baseURL == "http://127.0.0.1:9")
+    #expect(throws: SegmindError.configuration("no API key: set SEGMIND_API_KEY or pass --api-key-file FILE")) {
+        try SegmindConfiguration.resolve(baseURL: nil, apiKeyFile: nil, environment: [:])
+    }
+    #expect(throws: SegmindError.configuration("SEGMIND_API_KEY is empty")) {
+        try SegmindConfiguration.resolve(baseURL: nil, apiKeyFile: nil, environment: ["SEGMIND_API_KEY": " \n"])
+    }
+    #expect(throws: SegmindError.self) {
+        try SegmindConfiguration.resolve(baseURL: nil, apiKeyFile: dir.appendingPathComponent("none").path, environment: [:])
+    }
+}

@@ -17,7 +17,8 @@ final class CodecDecoder {
 
     /// Opens a decoder for `stream` of `container`.
     /// - Parameter threads: 0 lets FFmpeg choose; 1 decodes on the calling thread.
-    init(container: InputContainer, stream index: Int, threads: Int32 = 0) throws {
+    /// - Parameter threadType: `FF_THREAD_FRAME | FF_THREAD_SLICE` (FFmpeg's default) or one of them.
+    init(container: InputContainer, stream index: Int, threads: Int32 = 0, threadType: Int32 = FF_THREAD_FRAME | FF_THREAD_SLICE) throws {
         path = container.path
         let st = container.stream(index)
         let par = st.pointee.codecpar!
@@ -32,6 +33,7 @@ final class CodecDecoder {
         try ffCheck(avcodec_parameters_to_context(ctx, par), "avcodec_parameters_to_context", path: path)
         ctx.pointee.pkt_timebase = st.pointee.time_base
         ctx.pointee.thread_count = threads
+        ctx.pointee.thread_type = threadType
         let code = avcodec_open2(ctx, codec, nil)
         if code < 0 {
             throw MediaError.decodeFailed(path: path, detail: "cannot open decoder: \(ffErrorString(code))")

@@ -35,7 +35,9 @@ public enum FrameExtractor {
             found = try byPresentationOrder(reader, path: path, pixelLimit: options.pixelLimit) { pts in
                 guard n < pts.count else {
                     throw MediaError.frameOutOfRange(
-                        path: path, detail: "frame index \(n) is past the end: the video has \(pts.count) frames (0...\(pts.count - 1))")
+                        path: path,
+                        detail:
+                            "frame index \(n) is past the end: the video has \(pts.count) frame\(pts.count == 1 ? "" : "s") (0...\(pts.count - 1))")
                 }
                 return n
             }
@@ -57,6 +59,7 @@ public enum FrameExtractor {
         from path: String, _ selector: FrameSelector, to output: String, options: FrameOptions = .init()
     ) throws -> ExtractedFrame {
         let format = try ImageFormat(path: output)
+        try ImageFile.checkQuality(options.quality, path: output)
         let frame = try extract(from: path, selector, options: options)
         try ImageFile.write(frame.image, to: output, format: format, quality: options.quality)
         return frame
@@ -74,6 +77,9 @@ public enum FrameExtractor {
             return false
         }
         guard got else { throw MediaError.decodeFailed(path: reader.path, detail: "no video frame could be decoded") }
+        if kept.isCorrupt {
+            throw MediaError.unconfirmedFrame(path: reader.path, detail: "the decoder reported errors in the first frame")
+        }
         return FoundFrame(frame: kept, index: 0, seeks: 0)
     }
 
@@ -108,6 +114,7 @@ public enum FrameExtractor {
             seeks += 1
             reader.decoder.context.pointee.skip_frame = skipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
             var targetPts = Int64.min
+            var lastDuration: Int64 = 0
             var firstDts: Int64? = nil
             var sawPacket = false
             let best = Frame()
@@ -116,7 +123,10 @@ public enum FrameExtractor {
                 onPacket: { p in
                     sawPacket = true
                     if firstDts == nil { firstDts = p.dts != cff_AV_NOPTS_VALUE ? p.dts : p.pts }
-                    if !p.isDiscarded, p.pts != cff_AV_NOPTS_VALUE { targetPts = max(targetPts, p.pts) }
+                    if !p.isDiscarded, p.pts != cff_AV_NOPTS_VALUE, p.pts >= targetPts {
+                        targetPts = p.pts
+                        lastDuration = p.duration
+                    }
                 },
                 onFrame: { frame in
                     let t = frame.timestamp
@@ -129,12 +139,14 @@ public enum FrameExtractor {
             if skipNonReference {
                 skipNonReference = false
                 if bestTs != Int64.min, bestTs == targetPts, !best.isCorrupt {
+                    try checkEnd(reader, lastPts: bestTs, lastDuration: lastDuration)
                     return FoundFrame(frame: best, index: index, seeks: seeks)
                 }
                 continue
             }
             if bestTs != Int64.min {
                 try confirm(best, timestamp: bestTs, target: targetPts, path: path)
+                try checkEnd(reader, lastPts: bestTs, lastDuration: lastDuration)
                 return FoundFrame(frame: best, index: index, seeks: seeks)
             }
             steps += 1
@@ -148,12 +160,16 @@ public enum FrameExtractor {
         // No usable index or nothing decoded after the seeks: decode the whole stream from its start.
         let fresh = try VideoReader(path: path, pixelLimit: reader.pixelLimit)
         var targetPts = Int64.min
+        var lastDuration: Int64 = 0
         var count = 0
         let best = Frame()
         var bestTs = Int64.min
         try fresh.decode(
             onPacket: { p in
-                if !p.isDiscarded, p.pts != cff_AV_NOPTS_VALUE { targetPts = max(targetPts, p.pts) }
+                if !p.isDiscarded, p.pts != cff_AV_NOPTS_VALUE, p.pts >= targetPts {
+                    targetPts = p.pts
+                    lastDuration = p.duration
+                }
             },
             onFrame: { frame in
                 count += 1
@@ -165,7 +181,10 @@ public enum FrameExtractor {
                 return true
             })
         guard count > 0 else { throw MediaError.decodeFailed(path: path, detail: "no video frame could be decoded") }
-        if targetPts != Int64.min { try confirm(best, timestamp: bestTs, target: targetPts, path: path) }
+        if targetPts != Int64.min {
+            try confirm(best, timestamp: bestTs, target: targetPts, path: path)
+            try checkEnd(fresh, lastPts: bestTs, lastDuration: lastDuration)
+        }
         var found = FoundFrame(frame: best, index: count - 1, seeks: seeks)
         found.reader = fresh
         return found
@@ -180,6 +199,37 @@ public enum FrameExtractor {
         if frame.isCorrupt {
             throw MediaError.unconfirmedFrame(path: path, detail: "the decoder reported errors in the last frame")
         }
+    }
+
+    /// Fails with `truncated` when the video data ends well before the duration the file declares for
+    /// the video stream (a cut-off Matroska/WebM file keeps its header's per-track DURATION tag).
+    /// MOV/MP4 are checked against their sample index instead (see `last`).
+    static func checkEnd(_ reader: VideoReader, lastPts: Int64, lastDuration: Int64) throws {
+        guard !reader.container.formatName.hasPrefix("mov,"), let declared = declaredDuration(reader) else { return }
+        let tb = reader.timeBase
+        let st = reader.stream.pointee
+        let start = Double(st.start_time != cff_AV_NOPTS_VALUE ? st.start_time : 0) * Double(tb.num) / Double(tb.den)
+        let frame = Double(max(lastDuration, 0)) * Double(tb.num) / Double(tb.den)
+        let end = Double(lastPts) * Double(tb.num) / Double(tb.den) + frame
+        let shortfall = start + declared - end
+        if shortfall > max(0.25, 2 * frame) {
+            throw MediaError.truncated(
+                path: reader.path,
+                detail: "the video stream is declared to last \(declared) s but its data ends at \(end - start) s")
+        }
+    }
+
+    /// The video stream's own declared duration in seconds: `AVStream.duration`, else a Matroska
+    /// `DURATION` tag ("HH:MM:SS.nnnnnnnnn"). Nil when only the container's (longest track) duration is known.
+    static func declaredDuration(_ reader: VideoReader) -> Double? {
+        let st = reader.stream.pointee
+        if st.duration != cff_AV_NOPTS_VALUE, st.duration > 0 {
+            return Double(st.duration) * Double(st.time_base.num) / Double(st.time_base.den)
+        }
+        guard let entry = av_dict_get(st.metadata, "DURATION", nil, 0), let text = ffString(entry.pointee.value) else { return nil }
+        let parts = text.split(separator: ":")
+        guard parts.count == 3, let h = Double(parts[0]), let m = Double(parts[1]), let sec = Double(parts[2]) else { return nil }
+        return h * 3600 + m * 60 + sec
     }
 
     /// Where the video stream ends, in its time base (edit-list aware for MOV/MP4), or nil if unknown.

@@ -31,7 +31,7 @@ final class VideoReader {
             guard container.formatName.hasPrefix("mov,") else { return true }
             guard let v = container.bestStream(AVMEDIA_TYPE_VIDEO) else { return true }
             let par = container.stream(v).pointee.codecpar.pointee
-            return par.width <= 0 || par.height <= 0 || par.format < 0
+            return par.width <= 0 || par.height <= 0
         }()
         if needsInfo { try container.findStreamInfo() }
         guard let v = container.bestStream(AVMEDIA_TYPE_VIDEO) else {
@@ -50,8 +50,13 @@ final class VideoReader {
         }
         timeBase = st.pointee.time_base
         container.discardAll(except: [v])
-        decoder = try CodecDecoder(container: container, stream: v, threads: 0)
+        // Slice threads only: with frame threads FFmpeg 5.1 loses the error of a frame decoded in a
+        // worker (a corrupt last frame came back as if clean), and the tail is short anyway.
+        decoder = try CodecDecoder(container: container, stream: v, threads: 0, threadType: FF_THREAD_SLICE)
         decoder.context.pointee.max_pixels = Int64(pixelLimit)
+        // Bitstream errors fail the decode instead of being concealed: a frame that cannot be
+        // decoded cleanly must not be handed out as if it were the one asked for.
+        decoder.context.pointee.err_recognition |= AV_EF_EXPLODE
     }
 
     /// Seeks to the keyframe at or before `timestamp` (stream time base) and clears the decoder.

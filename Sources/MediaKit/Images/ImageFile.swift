@@ -25,10 +25,15 @@ public enum ImageFile {
         try write(image, to: path, format: try ImageFormat(path: path), quality: quality)
     }
 
-    static func write(_ image: PixelImage, to path: String, format: ImageFormat, quality: Int?) throws {
+    /// Throws `invalidArgument` naming `path` when `quality` is outside 1...100.
+    static func checkQuality(_ quality: Int?, path: String) throws {
         if let quality, !(1...100).contains(quality) {
             throw MediaError.invalidArgument("\(path): quality \(quality) is outside 1...100")
         }
+    }
+
+    static func write(_ image: PixelImage, to path: String, format: ImageFormat, quality: Int?) throws {
+        try checkQuality(quality, path: path)
         let bytes = try ImageEncoder.encode(image, as: format, quality: quality, path: path)
         try AtomicFile.write(bytes, to: path)
     }

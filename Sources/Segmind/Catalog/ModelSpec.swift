@@ -77,6 +77,22 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
     public var maxItems: Int?
     /// One line for `shotchain models SLUG`.
     public var description: String
+
+    /// Creates a parameter.
+    public init(
+        name: String, type: ParameterType, required: Bool, default: JSONValue? = nil, allowed: [JSONValue]? = nil,
+        acceptsNumber: Bool? = nil, media: String? = nil, maxItems: Int? = nil, description: String
+    ) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.default = `default`
+        self.allowed = allowed
+        self.acceptsNumber = acceptsNumber
+        self.media = media
+        self.maxItems = maxItems
+        self.description = description
+    }
 }
 
 /// How much a job costs.

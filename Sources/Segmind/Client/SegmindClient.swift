@@ -302,6 +302,10 @@ public struct SegmindClient: Sendable {
                 return GenerationOutcome(job: nil, result: nil, file: file, accounting: accounting)
             case 429 where attempt < configuration.retry.maxAttempts:
                 try await waitAfter429(response.headers, attempt: attempt)
+            case 422:
+                let data = (try? await response.body.collect()) ?? Data()
+                let e = httpError(response, data, requestID: accounting.requestID)
+                throw SegmindError.jobFailed(requestID: e.error.requestID ?? "unknown", message: e.message)
             case 500...599:
                 let data = (try? await response.body.collect()) ?? Data()
                 let e = httpError(response, data, requestID: accounting.requestID)

@@ -159,40 +159,52 @@ struct MediaRenderer: Sendable {
         let zoom = 1 + 0.1 * t
         let xs = (0..<w).map { x in min(w - 1, max(0, Int((Double(w) / 2 + (Double(x) + 0.5 - Double(w) / 2) / zoom).rounded(.down)))) }
         let ys = (0..<h).map { y in min(h - 1, max(0, Int((Double(h) / 2 + (Double(y) + 0.5 - Double(h) / 2) / zoom).rounded(.down)))) }
+        let xOffsets = xs.map { $0 * 3 }
         var out = [UInt8](repeating: 0, count: w * h * 3)
         let side = max(2, h / 8)
         let markerX = Int(t * Double(w - side))
         let markerY = min(h - side, h * 3 / 4)
         let weight = end == nil ? 0 : max(0, (t - 2.0 / 3.0) * 3)
         let fade = Int((weight * weight * 256).rounded())
-        base.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let srcRow = ys[y] * w
-                    let inMarkerRow = y >= markerY && y < markerY + side
-                    for x in 0..<w {
-                        let d = (y * w + x) * 3
-                        if inMarkerRow && x >= markerX && x < markerX + side {
+        base.pixels.withUnsafeBufferPointer { srcBuffer in
+            out.withUnsafeMutableBufferPointer { dstBuffer in
+                xOffsets.withUnsafeBufferPointer { offsetBuffer in
+                    // Raw pointers: no per-pixel bounds checks (the indices are clamped above), fast in debug builds too.
+                    let src = srcBuffer.baseAddress!
+                    var dst = dstBuffer.baseAddress!
+                    let offsets = offsetBuffer.baseAddress!
+                    for y in 0..<h {
+                        let row = src + ys[y] * w * 3
+                        for x in 0..<w {
+                            let pixel = row + offsets[x]
+                            dst[0] = pixel[0]
+                            dst[1] = pixel[1]
+                            dst[2] = pixel[2]
+                            dst += 3
+                        }
+                    }
+                    // The marker: a yellow square with a black border.
+                    let out = dstBuffer.baseAddress!
+                    for y in markerY..<(markerY + side) {
+                        for x in markerX..<(markerX + side) {
                             let edge = y < markerY + 2 || y >= markerY + side - 2 || x < markerX + 2 || x >= markerX + side - 2
-                            let v: UInt8 = edge ? 0 : 255
-                            dst[d] = v
-                            dst[d + 1] = v
-                            dst[d + 2] = edge ? 0 : 64
-                        } else {
-                            let s = (srcRow + xs[x]) * 3
-                            dst[d] = src[s]
-                            dst[d + 1] = src[s + 1]
-                            dst[d + 2] = src[s + 2]
+                            let d = out + (y * w + x) * 3
+                            d[0] = edge ? 0 : 255
+                            d[1] = edge ? 0 : 255
+                            d[2] = edge ? 0 : 64
                         }
                     }
                 }
             }
         }
         if let end, fade > 0 {
-            end.pixels.withUnsafeBufferPointer { e in
-                out.withUnsafeMutableBufferPointer { dst in
-                    for i in 0..<dst.count {
-                        dst[i] = UInt8((Int(dst[i]) * (256 - fade) + Int(e[i]) * fade) >> 8)
+            end.pixels.withUnsafeBufferPointer { endBuffer in
+                out.withUnsafeMutableBufferPointer { dstBuffer in
+                    let e = endBuffer.baseAddress!
+                    let d = dstBuffer.baseAddress!
+                    let keep = 256 - fade
+                    for i in 0..<dstBuffer.count {
+                        d[i] = UInt8(truncatingIfNeeded: (Int(d[i]) &* keep &+ Int(e[i]) &* fade) >> 8)
                     }
                 }
             }

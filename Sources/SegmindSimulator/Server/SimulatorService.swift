@@ -216,9 +216,21 @@ struct SimulatorService: Sendable {
         return (roundedSeconds(queue), roundedSeconds(total - queue), roundedSeconds(total))
     }
 
+    /// Metrics while a job runs (`queue_time` once PROCESSING) and, once COMPLETED, the full set with billing.
     private func progressMetrics(_ record: JobRecord, phase: JobPhase) -> JSONValue {
-        guard phase == .processing else { return [:] }
-        return ["queue_time": .number(roundedSeconds(configuration.latency / 3))]
+        switch phase {
+        case .queued, .failed: return [:]
+        case .processing: return ["queue_time": .number(roundedSeconds(configuration.latency / 3))]
+        case .completed: return completedMetrics(record)
+        }
+    }
+
+    private func completedMetrics(_ record: JobRecord) -> JSONValue {
+        let t = terminalTimes(record)
+        return [
+            "cost": dollars(record.costMillis), "remaining_credits": dollars(record.remainingMillisAfter),
+            "inference_time": .number(t.inference), "queue_time": .number(t.queue), "total_time": .number(t.total),
+        ]
     }
 
     private func failedBody(_ record: JobRecord, message: String) -> JSONValue {
@@ -230,14 +242,9 @@ struct SimulatorService: Sendable {
     }
 
     private func completedBody(_ record: JobRecord, file: OutputFile, base: String) -> JSONValue {
-        let t = terminalTimes(record)
         let url = JSONValue.string("\(base)/files/\(file.id)/\(file.name)")
         var body: [String: JSONValue] = [
-            "status": "COMPLETED", "error": nil, "request_id": .string(record.id), "output": url,
-            "metrics": [
-                "cost": dollars(record.costMillis), "remaining_credits": dollars(record.remainingMillisAfter),
-                "inference_time": .number(t.inference), "queue_time": .number(t.queue), "total_time": .number(t.total),
-            ],
+            "status": "COMPLETED", "error": nil, "request_id": .string(record.id), "output": url, "metrics": completedMetrics(record),
         ]
         switch record.request.model.output {
         case .video:

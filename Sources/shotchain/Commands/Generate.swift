@@ -99,7 +99,13 @@ extension Shotchain {
                         )
                     }
                     board?.update(job.requestID, state: "DOWNLOADING", text: "\(slug) \(job.requestID): downloading")
-                    let file = try await client.download(result, to: destination!, expecting: model.returns)
+                    let file: DownloadedFile
+                    do {
+                        file = try await client.download(result, to: destination!, expecting: model.returns)
+                    } catch {
+                        printError("the job is COMPLETED; retry the download with `shotchain result \(job.requestID) -o FILE` (within 1 hour)")
+                        throw error
+                    }
                     board?.flush()
                     try report(GenerationOutcome(job: job, result: result, file: file, accounting: result.accounting))
                 }

@@ -69,9 +69,6 @@ extension Shotchain {
                 await server.stop()
                 throw error
             }
-            if !server.isLoopback {
-                printError("warning: listening on \(host):\(server.port), not a loopback interface; anyone who can reach it can fetch a URL")
-            }
             if json {
                 struct Listing: Encodable {
                     struct Entry: Encodable {
