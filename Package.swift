@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -47,11 +48,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Storyboard",
+            dependencies: [
+                "MediaKit", "Segmind", "FrameServer", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Presets", path: "presets", exclude: ["README.md"], resources: [.copy("models"), .copy("encode"), .copy("storyboards")]),
         .executableTarget(
             name: "shotchain",
             dependencies: [
-                "MediaKit", "TerminalUI", "Presets", "Segmind", "SegmindSimulator", "FrameServer",
+                "MediaKit", "TerminalUI", "Presets", "Segmind", "SegmindSimulator", "FrameServer", "Storyboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +72,7 @@ let package = Package(
             name: "FrameServerTests",
             dependencies: ["FrameServer", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
+        .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,7 @@ struct Shotchain: AsyncParsableCommand {
         discussion: ExitStatus.helpText,
         version: "0.1.0",
         subcommands: [
-            Probe.self, Frame.self, Concat.self, Trim.self, Verify.self,
+            Chain.self, Probe.self, Frame.self, Concat.self, Trim.self, Verify.self,
             Models.self, Generate.self, Status.self, ResultCommand.self, Serve.self, Simulate.self,
         ]
     )

@@ -1,0 +1,264 @@
+import Foundation
+import MediaKit
+import Segmind
+
+/// One shot ready to run: its model, the parameters to send, where its images come from, and what it depends on.
+public struct PlannedShot: Sendable, Equatable {
+    /// The shot as written.
+    public var shot: Shot
+    /// The catalog entry.
+    public var model: ModelSpec
+    /// The parameters to send, defaults applied, input images not yet filled in.
+    public var parameters: [String: JSONValue]
+    /// Model parameter for each image source, in order (a list parameter appears once per item).
+    public var inputs: [(parameter: String, source: ImageSource)]
+    /// Ids of the shots whose output this shot needs.
+    public var dependencies: [String]
+    /// The estimated price in US dollars (0 when the catalog cannot compute one).
+    public var estimatedUSD: Double
+    /// The model's typical generation time in seconds.
+    public var expectedSeconds: Double
+    /// A fingerprint of everything that defines the shot (model, parameters, inputs); the journal compares it.
+    public var fingerprint: String
+
+    /// The shot's id.
+    public var id: String { shot.id }
+
+    public static func == (a: PlannedShot, b: PlannedShot) -> Bool {
+        a.shot == b.shot && a.fingerprint == b.fingerprint && a.dependencies == b.dependencies
+    }
+}
+
+/// A storyboard checked against the model catalog: every shot valid, dependencies known, cost and time estimated.
+public struct ChainPlan: Sendable {
+    /// The storyboard file.
+    public var storyboard: StoryboardFile
+    /// The shots, in storyboard order.
+    public var shots: [PlannedShot]
+
+    /// The summed estimated cost in US dollars.
+    public var estimatedUSD: Double { shots.map(\.estimatedUSD).reduce(0, +) }
+
+    /// The estimated wall time in seconds with `concurrency` shots at a time: the longest dependency path,
+    /// or the sum when only one runs at a time.
+    public func estimatedSeconds(concurrency: Int) -> Double {
+        if concurrency <= 1 { return shots.map(\.expectedSeconds).reduce(0, +) }
+        var finish: [String: Double] = [:]
+        for s in shots {
+            finish[s.id] = (s.dependencies.compactMap { finish[$0] }.max() ?? 0) + s.expectedSeconds
+        }
+        return finish.values.max() ?? 0
+    }
+
+    /// Checks `storyboard` against `catalog`, reporting every problem at once.
+    ///
+    /// Local input files are checked against the model's limits (`validator`); inputs that come from earlier
+    /// shots are checked when they exist.
+    /// - Throws: `StoryboardError.invalid` listing every problem, each with its shot id and field.
+    public init(storyboard: StoryboardFile, catalog: ModelCatalog, validator: RequestValidator = RequestValidator()) throws {
+        var issues = storyboard.issues
+        var planned: [PlannedShot] = []
+        var seen: [String: Int] = [:]
+        for (index, shot) in storyboard.shots.enumerated() {
+            if let first = seen[shot.id] {
+                issues.append(.init(shot: shot.id, field: "id", message: "used again (first by shot #\(first + 1))"))
+            } else {
+                seen[shot.id] = index
+            }
+            guard !shot.model.isEmpty else { continue }
+            let model: ModelSpec
+            do { model = try catalog.model(shot.model) } catch {
+                issues.append(
+                    .init(
+                        shot: shot.id, field: "model",
+                        message: "unknown model \(shot.model); known: \(catalog.models.map(\.slug).joined(separator: ", "))"))
+                continue
+            }
+            var parameters = shot.parameters
+            for (key, value) in storyboard.defaults.parameters where parameters[key] == nil && model.parameter(key) != nil {
+                parameters[key] = value
+            }
+            var inputs: [(String, ImageSource)] = []
+            var dependencies: [String] = []
+            var localInputs: [LocalInput] = []
+            var urlParameters = parameters
+            for (field, source) in shot.imageSources {
+                guard let parameter = Self.parameter(for: field, model: model) else {
+                    issues.append(
+                        .init(
+                            shot: shot.id, field: field,
+                            message: "\(model.slug) takes no \(field.split(separator: "[")[0].replacingOccurrences(of: "_", with: " "))"))
+                    continue
+                }
+                if parameters[parameter] != nil {
+                    issues.append(.init(shot: shot.id, field: field, message: "\(parameter) is also given as a parameter; give it once"))
+                    continue
+                }
+                switch source {
+                case .previous, .shot:
+                    let target: String
+                    if case .shot(let id) = source {
+                        target = id
+                    } else {
+                        guard index > 0 else {
+                            issues.append(.init(shot: shot.id, field: field, message: "previous: there is no previous shot"))
+                            continue
+                        }
+                        target = storyboard.shots[index - 1].id
+                    }
+                    guard let t = seen[target], t < index else {
+                        issues.append(.init(shot: shot.id, field: field, message: "shot:\(target) is not an earlier shot"))
+                        continue
+                    }
+                    if !dependencies.contains(target) { dependencies.append(target) }
+                    Self.add(&urlParameters, parameter, .string("https://shotchain.invalid/\(target)/frame.png"), model: model)
+                case .url(let u): Self.add(&urlParameters, parameter, .string(u), model: model)
+                case .file(let p): localInputs.append(LocalInput(parameter: parameter, path: p))
+                }
+                inputs.append((parameter, source))
+            }
+            var estimate = 0.0
+            do {
+                let request = try validator.validate(model: model, parameters: urlParameters, localInputs: localInputs)
+                estimate = request.estimatedUSD ?? 0
+            } catch SegmindError.invalidRequest(_, let list) {
+                for i in list {
+                    issues.append(.init(shot: shot.id, field: Self.field(for: i.parameter, shot: shot, model: model), message: i.message))
+                }
+            } catch {
+                issues.append(.init(shot: shot.id, field: "inputs", message: String(describing: error)))
+            }
+            planned.append(
+                PlannedShot(
+                    shot: shot, model: model, parameters: parameters, inputs: inputs, dependencies: dependencies, estimatedUSD: estimate,
+                    expectedSeconds: model.typicalLatencySeconds, fingerprint: Self.fingerprint(shot: shot, parameters: parameters)))
+        }
+        // A shot that feeds another must produce a picture: a video (its last frame) or an image.
+        if !issues.isEmpty { throw StoryboardError.invalid(path: storyboard.path, issues: issues) }
+        self.storyboard = storyboard
+        self.shots = planned
+    }
+
+    /// The model parameter a storyboard image field maps to, nil when the model has none.
+    static func parameter(for field: String, model: ModelSpec) -> String? {
+        let names: [String]
+        if field == "start_image" {
+            names = ["start_image_url", "image_url", "image_urls"]
+        } else if field == "end_image" {
+            names = ["end_image_url"]
+        } else {
+            names = ["reference_image_urls", "image_urls"]
+        }
+        return names.first { model.parameter($0) != nil }
+    }
+
+    /// The storyboard field a model parameter came from (for issues), else the parameter itself.
+    static func field(for parameter: String, shot: Shot, model: ModelSpec) -> String {
+        for (field, _) in shot.imageSources where Self.parameter(for: field, model: model) == parameter {
+            return field.split(separator: "[").first.map(String.init) ?? field
+        }
+        return parameter
+    }
+
+    /// Adds a URL to `parameters`: appended for a list parameter, set otherwise.
+    static func add(_ parameters: inout [String: JSONValue], _ name: String, _ value: JSONValue, model: ModelSpec) {
+        if model.parameter(name)?.type == .urlList {
+            var list: [JSONValue] = []
+            if case .array(let a)? = parameters[name] { list = a }
+            parameters[name] = .array(list + [value])
+        } else {
+            parameters[name] = value
+        }
+    }
+
+    /// FNV-1a (64 bit) over the shot's canonical JSON, as 16 hex digits.
+    static func fingerprint(shot: Shot, parameters: [String: JSONValue]) -> String {
+        struct Canonical: Encodable {
+            var model: String
+            var parameters: [String: JSONValue]
+            var start: ImageSource?
+            var end: ImageSource?
+            var references: [ImageSource]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data =
+            (try? encoder.encode(
+                Canonical(model: shot.model, parameters: parameters, start: shot.startImage, end: shot.endImage, references: shot.referenceImages)))
+            ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(format: "%016llx", hash)
+    }
+
+    /// The plan as lines for `--dry-run`.
+    public func describe(concurrency: Int) -> String {
+        var lines = ["\(shots.count) shot\(shots.count == 1 ? "" : "s") from \(storyboard.path):"]
+        for s in shots {
+            let deps = s.dependencies.isEmpty ? "" : " after \(s.dependencies.joined(separator: ", "))"
+            let duration = s.parameters["duration"].map { " \($0.stringValue ?? $0.jsonText) s" } ?? ""
+            let inputs = s.inputs.map { "\($0.parameter)=\($0.source)" }.joined(separator: " ")
+            lines.append(
+                "  \(s.id): \(s.model.slug)\(duration), ~$\(money(s.estimatedUSD)), ~\(Int(s.expectedSeconds.rounded())) s\(deps)\(inputs.isEmpty ? "" : "; " + inputs)"
+            )
+        }
+        lines.append(
+            "estimated cost $\(money(estimatedUSD)); estimated time ~\(Int(estimatedSeconds(concurrency: concurrency).rounded())) s at concurrency \(concurrency); seams \(storyboard.defaults.seam); output \(storyboard.defaults.output)"
+        )
+        return lines.joined(separator: "\n")
+    }
+
+    /// The plan as a codable summary for `--dry-run --json`.
+    public func summary(concurrency: Int) -> PlanSummary {
+        PlanSummary(
+            storyboard: storyboard.path,
+            shots: shots.map {
+                PlanSummary.ShotSummary(
+                    id: $0.id, model: $0.model.slug, returns: $0.model.returns.rawValue, dependsOn: $0.dependencies,
+                    inputs: Dictionary($0.inputs.map { ($0.parameter, $0.source.description) }, uniquingKeysWith: { a, b in a + ", " + b }),
+                    parameters: $0.parameters, estimatedUSD: $0.estimatedUSD, expectedSeconds: $0.expectedSeconds)
+            }, estimatedUSD: estimatedUSD, estimatedSeconds: estimatedSeconds(concurrency: concurrency), concurrency: concurrency,
+            seam: storyboard.defaults.seam.description, output: storyboard.defaults.output)
+    }
+}
+
+/// What `--dry-run --json` prints.
+public struct PlanSummary: Sendable, Codable, Equatable {
+    /// One shot of the plan.
+    public struct ShotSummary: Sendable, Codable, Equatable {
+        /// The shot id.
+        public var id: String
+        /// The model slug.
+        public var model: String
+        /// "video" or "image".
+        public var returns: String
+        /// Ids of the shots it waits for.
+        public var dependsOn: [String]
+        /// Input parameter to image source.
+        public var inputs: [String: String]
+        /// The parameters sent (inputs aside).
+        public var parameters: [String: JSONValue]
+        /// Estimated cost in US dollars.
+        public var estimatedUSD: Double
+        /// Typical generation time in seconds.
+        public var expectedSeconds: Double
+    }
+
+    /// The storyboard path.
+    public var storyboard: String
+    /// The shots, in order.
+    public var shots: [ShotSummary]
+    /// Total estimated cost in US dollars.
+    public var estimatedUSD: Double
+    /// Estimated wall time in seconds.
+    public var estimatedSeconds: Double
+    /// The concurrency the time assumes.
+    public var concurrency: Int
+    /// The seam policy.
+    public var seam: String
+    /// The output file name.
+    public var output: String
+}

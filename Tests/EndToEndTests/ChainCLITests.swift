@@ -1,0 +1,71 @@
+import Foundation
+import MediaTestSupport
+import Testing
+
+/// A folder holding the bundled demo storyboard and its two images (made with the ffmpeg CLI).
+private func demoFolder() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chain-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../presets/storyboards/demo.yaml")
+    try FileManager.default.copyItem(at: demo, to: dir.appendingPathComponent("demo.yaml"))
+    _ = try runProcess(
+        "/usr/bin/ffmpeg",
+        ["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360", "-frames:v", "1", dir.appendingPathComponent("demo-start.png").path])
+    _ = try runProcess(
+        "/usr/bin/ffmpeg",
+        ["-v", "error", "-f", "lavfi", "-i", "color=c=orange:s=640x360", "-frames:v", "1", dir.appendingPathComponent("demo-end.png").path])
+    return dir
+}
+
+@Test func chainDemoRunsOfflineAndARerunRedoesNothing() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let exe = try shotchainExecutable()
+    let out = dir.appendingPathComponent("out").path
+    let run = try runProcess(exe, ["chain", "demo.yaml", "--simulate", "--out", out, "--progress", "never"], currentDirectory: dir)
+    #expect(run.status == 0, "\(run.stderrText)")
+    #expect(run.stdoutText.contains("seam dawn -> boats: PSNR"))
+    for shot in ["dawn", "boats", "song"] {
+        let probe = try runProcess(
+            "/usr/bin/ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", "\(out)/shots/\(shot).mp4"])
+        let d = Double(probe.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(abs(d - (shot == "song" ? 4.042 : 5.042)) < 0.05, "\(shot): \(d)")
+    }
+    let journal = try String(contentsOfFile: "\(out)/journal.jsonl", encoding: .utf8)
+    #expect(journal.split(separator: "\n").count == 12)
+    let again = try runProcess(exe, ["chain", "demo.yaml", "--simulate", "--out", out, "--progress", "never"], currentDirectory: dir)
+    #expect(again.status == 0)
+    #expect(try String(contentsOfFile: "\(out)/journal.jsonl", encoding: .utf8) == journal)
+}
+
+@Test func chainReportsEveryStoryboardProblemAtOnceAndSendsNothing() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try """
+    defaults: {model: kling-o3-image2video}
+    shots:
+      - {id: a, prompt: x, start_image: previous}
+      - {id: b, prompt: y, model: nope}
+      - {id: c, prompt: z, start_image: demo-start.png, duration: 99}
+    """.write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+    let run = try runProcess(try shotchainExecutable(), ["chain", "bad.yaml", "--simulate"], currentDirectory: dir, check: false)
+    #expect(run.status == 2)
+    #expect(run.stderrText.contains("4 problems"))
+    #expect(run.stderrText.contains("shot a, start_image: required url parameter is missing"))
+    #expect(run.stderrText.contains("shot a, start_image: previous: there is no previous shot"))
+    #expect(run.stderrText.contains("shot b, model: unknown model nope"))
+    #expect(run.stderrText.contains("shot c, duration:"))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad-out").path))
+}
+
+@Test func chainDryRunPrintsThePlanAndMaxCostRefuses() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let exe = try shotchainExecutable()
+    let plan = try runProcess(exe, ["chain", "demo.yaml", "--dry-run"], currentDirectory: dir)
+    #expect(plan.stdoutText.contains("estimated cost $3.22; estimated time ~756 s"))
+    let refused = try runProcess(exe, ["chain", "demo.yaml", "--simulate", "--max-cost", "3"], currentDirectory: dir, check: false)
+    #expect(refused.status == 1)
+    #expect(refused.stderrText.contains("estimated cost $3.22 is above --max-cost $3"))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo-out").path))
+}
