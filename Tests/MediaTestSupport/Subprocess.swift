@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The outcome of a finished child process.
 public struct ProcessOutput: Sendable {
     public var status: Int32
@@ -42,15 +46,17 @@ public func runProcess(
     process.standardError = errPipe
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    // Read both pipes concurrently so a full stderr pipe cannot block the child.
+    // Read both pipes concurrently so a full stderr pipe cannot block the child. Foundation's
+    // readDataToEndOfFile() traps on EINTR (a signal handler installed by a server under test can cause one),
+    // so read with read(2) and retry on EINTR.
     nonisolated(unsafe) var errData = Data()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+        errData = readToEnd(errPipe.fileHandleForReading.fileDescriptor)
         group.leave()
     }
-    let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+    let outData = readToEnd(outPipe.fileHandleForReading.fileDescriptor)
     group.wait()
     process.waitUntilExit()
     let output = ProcessOutput(status: process.terminationStatus, stdout: outData, stderr: errData)
@@ -63,4 +69,20 @@ public func runProcess(
 /// Runs ffmpeg quietly with `-y`, failing the test on error.
 public func ffmpeg(_ arguments: [String]) throws {
     try runProcess("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"] + arguments)
+}
+
+/// Reads a file descriptor to end of file, retrying reads interrupted by signals.
+func readToEnd(_ fd: Int32) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n > 0 {
+            data.append(contentsOf: buffer[0..<n])
+        } else if n == 0 {
+            return data
+        } else if errno != EINTR {
+            return data
+        }
+    }
 }
