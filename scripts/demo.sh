@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# The offline demo: installs what is missing, builds shotchain, makes a sample clip and shows
-# what shotchain reads from it (probe) and the exact last frame it extracts.
+# The main job, offline: installs what is missing, builds shotchain, and runs the bundled demo storyboard
+# (three chained shots: one with an end image, one with audio) against the built-in Segmind simulator.
+# Each shot starts from the exact last frame of the one before; the shots are assembled into final.mp4
+# with drop-first seams, verified, and reported (report.md, report.json, contact-sheet.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product shotchain
-bin=.build/release/shotchain
+swift build --product shotchain
+bin=.build/debug/shotchain
 out=demo-out
 mkdir -p "$out"
-# A "5 s" clip the way Kling delivers it: 24 fps, 121 frames, H.264 High with B-frames, AAC audio.
-ffmpeg -hide_banner -loglevel error -nostdin -y \
-    -f lavfi -i "testsrc2=s=1280x720:r=24:d=5.04" \
-    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=5.0416667" \
-    -c:v libx264 -preset veryfast -profile:v high -x264-params bframes=3:keyint=48:scenecut=0 \
-    -pix_fmt yuv420p -c:a aac "$out/sample.mp4"
-"$bin" probe "$out/sample.mp4"
-"$bin" frame "$out/sample.mp4" --last -o "$out/last.png"
-"$bin" probe "$out/last.png"
-echo "demo: wrote $out/sample.mp4 and its exact last frame $out/last.png"
+# The storyboard names its start and end images relative to itself; make them here (no binaries in git).
+cp presets/storyboards/demo.yaml "$out/demo.yaml"
+ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "testsrc2=s=1280x720:d=1" -frames:v 1 "$out/demo-start.png"
+ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "gradients=s=1280x720:c0=0x203060:c1=0xe08030:seed=7:d=1" \
+    -frames:v 1 "$out/demo-end.png"
+"$bin" chain "$out/demo.yaml" --dry-run
+"$bin" chain "$out/demo.yaml" --simulate --out "$out/run"
+"$bin" verify "$out/run/final.mp4" --aspect 16:9 --audio yes --decode
+"$bin" probe "$out/run/final.mp4"
+echo "demo: wrote $out/run/final.mp4, $out/run/report.md and $out/run/contact-sheet.png"

@@ -95,8 +95,14 @@ public struct ChainReport: Sendable, Codable, Equatable {
     public var seams: [SeamOutcome]
     /// The summed reported cost in US dollars.
     public var spentUSD: Double
-    /// The assembled video, nil until assembly is available.
+    /// The assembled video, relative to the out folder (nil when the storyboard has no video shot).
     public var final: String?
+    /// Displayed frames in the assembled video.
+    public var finalFrames: Int?
+    /// The assembled video's duration in seconds.
+    public var finalDurationSeconds: Double?
+    /// How each shot went into the assembled video (copied or re-encoded, and why).
+    public var assembly: [String]?
 }
 
 /// Runs a chain plan: publishes inputs, submits (v2), journals the request id before the first poll, polls,
@@ -341,8 +347,27 @@ public struct ChainRunner: Sendable {
             }
             seams.append(SeamOutcome(from: a.id, to: b.id, psnr: psnr))
         }
-        let report = ChainReport(
+        var report = ChainReport(
             storyboard: plan.storyboard.path, shots: shots, seams: seams, spentUSD: shots.compactMap(\.costUSD).reduce(0, +), final: nil)
+        if !videos.isEmpty {
+            // Assembly is a pure function of the downloaded shots, so running it again after a crash gives the same
+            // file; the output appears only when complete and re-probed (Concatenator writes to a temp name).
+            let defaults = plan.storyboard.defaults
+            let output = defaults.output
+            let options = ConcatOptions(seam: defaults.seam, reencode: .auto, preset: defaults.encodePreset.map { URL(fileURLWithPath: $0) })
+            let assembled: ConcatReport
+            do {
+                assembled = try Concatenator.concatenate(videos.map { abs($0.file) }, to: abs(output), options: options)
+            } catch {
+                throw StoryboardError.shotFailed(shot: videos.last!.id, message: "assembling \(output): \(error)")
+            }
+            report.final = output
+            report.finalFrames = assembled.framesOut
+            report.finalDurationSeconds = assembled.videoDuration
+            report.assembly = assembled.segments.map { seg in
+                "\(URL(fileURLWithPath: seg.path).lastPathComponent): \(seg.video)\(seg.reason.map { " (\($0))" } ?? ""), \(seg.framesIn) -> \(seg.framesOut) frames"
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -364,6 +389,12 @@ public struct ChainRunner: Sendable {
     /// The report as Markdown.
     static func markdown(_ r: ChainReport) -> String {
         var lines = ["# Chain report", "", "Storyboard: `\(r.storyboard)`; spent $\(money(r.spentUSD)).", ""]
+        if let final = r.final {
+            let d = r.finalDurationSeconds.map { String(format: "%.3f s", $0) } ?? "-"
+            lines += ["Assembled video: `\(final)`, \(r.finalFrames.map(String.init) ?? "-") frames, \(d).", ""]
+            for line in r.assembly ?? [] { lines.append("- \(line)") }
+            lines.append("")
+        }
         lines.append("| shot | model | duration | cost | request | first frame | last frame | checks |")
         lines.append("|---|---|---|---|---|---|---|---|")
         for s in r.shots {

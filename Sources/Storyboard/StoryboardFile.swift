@@ -286,32 +286,5 @@ public struct StoryboardFile: Sendable, Equatable {
     }
 }
 
-/// The storyboard's seam policy (how one shot's video meets the next): the spellings of `shotchain concat --seam`.
-public enum SeamSpec: Sendable, Equatable, CustomStringConvertible {
-    /// Keep every frame.
-    case keep
-    /// Drop the first frame of every later shot (it repeats the previous shot's last frame).
-    case dropFirst
-    /// Blend this many frames across each seam.
-    case crossfade(frames: Int)
-
-    /// Parses `keep`, `drop-first` or `crossfade=N`.
-    public init?(argument: String) {
-        switch argument {
-        case "keep": self = .keep
-        case "drop-first": self = .dropFirst
-        default:
-            guard argument.hasPrefix("crossfade="), let n = Int(argument.dropFirst("crossfade=".count)), n > 0 else { return nil }
-            self = .crossfade(frames: n)
-        }
-    }
-
-    /// The spelling.
-    public var description: String {
-        switch self {
-        case .keep: return "keep"
-        case .dropFirst: return "drop-first"
-        case .crossfade(let n): return "crossfade=\(n)"
-        }
-    }
-}
+/// The storyboard's seam policy (how one shot's video meets the next): MediaKit's, spelt as `shotchain concat --seam`.
+public typealias SeamSpec = SeamPolicy

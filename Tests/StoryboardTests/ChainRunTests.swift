@@ -85,8 +85,34 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
     _ = try runProcess("/usr/bin/ffmpeg", ["-v", "error", "-sseof", "-0.2", "-i", out + "/shots/a.mp4", "-update", "1", "-y", oracle])
     let ours = try ImageFile.read(out + "/frames/a-last.png")
     #expect((ours.psnr(try ImageFile.read(oracle)) ?? 0) >= 45)
+    // final.mp4: the three shots joined with drop-first seams: 3 x 73 frames minus one per seam, and per ffprobe
+    // the duration of those 217 frames at 24 fps.
+    #expect(report.final == "final.mp4")
+    #expect(report.finalFrames == 3 * 73 - 2)
+    let finalPath = out + "/final.mp4"
+    let finalProbe = try runProcess(
+        "/usr/bin/ffprobe",
+        [
+            "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames,duration", "-of",
+            "default=nw=1", finalPath,
+        ]
+    ).stdoutText
+    #expect(finalProbe.contains("nb_read_frames=217"), "\(finalProbe)")
+    let finalDuration = try #require(finalProbe.split(separator: "\n").first { $0.hasPrefix("duration=") }.flatMap { Double($0.dropFirst(9)) })
+    #expect(abs(finalDuration - 217.0 / 24.0) < 0.001, "\(finalDuration)")
+    // At each seam the final video shows the previous shot's exact last frame, then the next shot's second frame.
+    for (index, shot) in [(72, "a"), (144, "b")] {
+        let atSeam = try FrameExtractor.extract(from: finalPath, .index(index)).image
+        #expect((atSeam.psnr(try ImageFile.read(out + "/frames/\(shot)-last.png")) ?? 0) >= 35, "\(shot) at \(index)")
+    }
+    for (index, shot) in [(73, "b"), (145, "c")] {
+        let afterSeam = try FrameExtractor.extract(from: finalPath, .index(index)).image
+        let secondFrame = try FrameExtractor.extract(from: out + "/shots/\(shot).mp4", .index(1)).image
+        #expect((afterSeam.psnr(secondFrame) ?? 0) >= 35, "\(shot) at \(index)")
+    }
     let json = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
     #expect(String(decoding: json, as: UTF8.self).contains("\"requestID\""))
+    #expect(String(decoding: json, as: UTF8.self).contains("\"final\" : \"final.mp4\""))
     #expect(FileManager.default.fileExists(atPath: out + "/report.md"))
     // The contact sheet: one row per shot, first and last frames as 320x180 thumbnails with 8 px gaps.
     let sheet = try ImageFile.read(out + "/contact-sheet.png")
