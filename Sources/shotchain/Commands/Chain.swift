@@ -38,7 +38,9 @@ extension Shotchain {
         @Option(help: ArgumentHelp("Pay again for this shot (its submit outcome is unknown or its request expired).", valueName: "shot"))
         var resubmit: [String] = []
 
-        @Option(help: ArgumentHelp("Public base URL for the frame server's links (a tunnel to this machine).", valueName: "url"))
+        @Option(
+            name: .customLong("public-url"),
+            help: ArgumentHelp("Public base URL for the frame server's links (a tunnel to this machine).", valueName: "url"))
         var publicBaseURL: String?
 
         @Flag(help: "Print JSON.")
@@ -54,7 +56,7 @@ extension Shotchain {
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
             if let maxCost, !(maxCost >= 0) { throw ValidationError("--max-cost must be a non-negative number of dollars") }
             if ProgressMode(rawValue: progress) == nil { throw ValidationError("--progress must be auto, always or never") }
-            if let publicBaseURL, URL(string: publicBaseURL)?.scheme == nil { throw ValidationError("--public-base-url must be a URL") }
+            if let publicBaseURL, URL(string: publicBaseURL)?.scheme == nil { throw ValidationError("--public-url must be a URL") }
         }
 
         func run() async throws {
@@ -89,7 +91,8 @@ extension Shotchain {
             let quiet = ProgressMode(rawValue: progress) == .never
             let options = ChainOptions(
                 outDirectory: outDir, maxCostUSD: maxCost, concurrency: concurrency, resubmit: Set(resubmit),
-                publicBaseURL: publicBaseURL.flatMap { URL(string: $0) }, pollInterval: simulate ? 0.2 : nil,
+                publicBaseURL: (publicBaseURL ?? ProcessInfo.processInfo.environment["SHOTCHAIN_PUBLIC_URL"]).flatMap { URL(string: $0) },
+                pollInterval: simulate ? 0.2 : nil,
                 progress: { e in
                     let expected = e.expectedSeconds.map { " (expected ~\(formatElapsed($0)))" } ?? ""
                     let elapsed = e.elapsedSeconds.map { " \(formatElapsed($0))" } ?? ""
