@@ -125,16 +125,25 @@ import Testing
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 20)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
-                for _ in 0..<200 {
-                    group.addTask {
-                        let response = try await Fetch.request(url.absoluteString, client: client)
-                        return (response.status, response.body == expected)
+            // The deadline covers the wait for one of the 20 pooled connections too, so it is generous: the
+            // whole test suite runs in parallel on small machines.
+            let results: [(Int, Bool)]
+            do {
+                results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                    for _ in 0..<200 {
+                        group.addTask {
+                            let response = try await Fetch.request(url.absoluteString, client: client, timeout: .seconds(300))
+                            return (response.status, response.body == expected)
+                        }
                     }
+                    var all: [(Int, Bool)] = []
+                    for try await result in group { all.append(result) }
+                    return all
                 }
-                var all: [(Int, Bool)] = []
-                for try await result in group { all.append(result) }
-                return all
+            } catch {
+                try? await client.shutdown()
+                await server.stop()
+                throw error
             }
             try await client.shutdown()
             #expect(results.count == 200)

@@ -76,12 +76,13 @@ struct FetchedResponse {
 /// HTTP requests through AsyncHTTPClient.
 enum Fetch {
     static func request(
-        _ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], client: HTTPClient = .shared
+        _ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], client: HTTPClient = .shared,
+        timeout: TimeAmount = .seconds(30)
     ) async throws -> FetchedResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 64 << 20)
         return FetchedResponse(status: Int(response.status.code), headers: response.headers, body: Array(body.readableBytesView))
     }
