@@ -124,6 +124,9 @@ import Testing
             let url = try await server.publish(path)
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 20)
+            // A request waiting for one of the 20 connections counts against the connect deadline (AHC's
+            // `getConnectionFromPoolTimeout`), so allow for a loaded machine.
+            configuration.timeout.connect = .seconds(300)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             // The deadline covers the wait for one of the 20 pooled connections too, so it is generous: the
             // whole test suite runs in parallel on small machines.
