@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "MediaKit", "TerminalUI", "Presets", "Segmind", "SegmindSimulator", "FrameServer", "Storyboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "media-bench", dependencies: ["MediaKit"]),

@@ -39,10 +39,19 @@ extension Shotchain {
         var noAccessLog = false
 
         func run() async throws {
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .info
-                return handler
+            // Access-log lines are batched (flushed every 100 ms and on exit): one write per line costs a busy
+            // server about a fifth of its small-file throughput.
+            let sink = BatchedStandardError()
+            LoggingSystem.bootstrap { label in BatchedLogHandler(label: label, sink: sink) }
+            let flusher = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    sink.flush()
+                }
+            }
+            defer {
+                flusher.cancel()
+                sink.flush()
             }
             do {
                 try await serve()
