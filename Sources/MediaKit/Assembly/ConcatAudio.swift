@@ -178,13 +178,7 @@ final class ConcatAudioEncoder {
 
     private func encode(from start: Int, count: Int) throws {
         let f = frame.pointer
-        av_frame_unref(f)
-        f.pointee.nb_samples = Int32(count)
-        f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
-        f.pointee.sample_rate = Int32(sampleRate)
-        if av_channel_layout_copy(&f.pointee.ch_layout, &encoder.context.pointee.ch_layout) < 0 || av_frame_get_buffer(f, 0) < 0 {
-            throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate an audio frame")
-        }
+        try encoder.prepareAudioFrame(frame, samples: count)
         let data = UnsafeMutableRawPointer(f.pointee.extended_data!).assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self)
         for c in 0..<channels {
             let dst = UnsafeMutableRawPointer(data[c]!).assumingMemoryBound(to: Float.self)

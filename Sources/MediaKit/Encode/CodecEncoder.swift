@@ -40,6 +40,19 @@ final class CodecEncoder {
         }
     }
 
+    /// Makes `frame` an empty audio frame of `samples` samples in this encoder's sample format, rate and channel
+    /// layout, with its buffers allocated.
+    func prepareAudioFrame(_ frame: Frame, samples: Int) throws {
+        let f = frame.pointer
+        av_frame_unref(f)
+        f.pointee.nb_samples = Int32(samples)
+        f.pointee.format = context.pointee.sample_fmt.rawValue
+        f.pointee.sample_rate = context.pointee.sample_rate
+        if av_channel_layout_copy(&f.pointee.ch_layout, &context.pointee.ch_layout) < 0 || av_frame_get_buffer(f, 0) < 0 {
+            throw MediaError.encodeFailed(path: path, detail: "cannot allocate an audio frame")
+        }
+    }
+
     /// Opens the encoder with the fields and options set so far.
     /// - Parameter settings: a summary of the settings, for the error message.
     func open(describing settings: String = "its settings") throws {

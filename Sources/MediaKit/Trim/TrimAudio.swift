@@ -160,13 +160,7 @@ final class TrimAudio {
 
     private func encodeQueued(_ count: Int) throws {
         let f = frame.pointer
-        av_frame_unref(f)
-        f.pointee.nb_samples = Int32(count)
-        f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
-        f.pointee.sample_rate = Int32(sampleRate)
-        if av_channel_layout_copy(&f.pointee.ch_layout, &encoder.context.pointee.ch_layout) < 0 || av_frame_get_buffer(f, 0) < 0 {
-            throw MediaError.encodeFailed(path: encoder.path, detail: "cannot allocate an audio frame")
-        }
+        try encoder.prepareAudioFrame(frame, samples: count)
         let read = UnsafeMutableRawPointer(f.pointee.extended_data).withMemoryRebound(to: UnsafeMutableRawPointer?.self, capacity: channels) {
             av_audio_fifo_read(fifo, $0, Int32(count))
         }
