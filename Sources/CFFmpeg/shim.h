@@ -89,7 +89,29 @@ static inline int cff_codecpar_channel_layout_describe(const AVCodecParameters *
     return av_channel_layout_describe(&par->ch_layout, buf, size);
 }
 
-/// Makes FFmpeg's own logging quiet (errors are reported by the caller through typed errors).
-static inline void cff_set_log_quiet(void) { av_log_set_level(AV_LOG_QUIET); }
+/// The log callback shotchain installs: nothing is printed (errors travel as typed Swift errors), but every
+/// message at error level or worse that a codec context logs is counted in the `int` its `opaque` field
+/// points to, when one is set there. Frame-threaded decoders log through per-thread copies of the context
+/// that keep the caller's `opaque`, so the count covers errors a worker thread hit even when FFmpeg does not
+/// return them (FFmpeg 5.1 drops a worker's error while draining).
+static void cff_log_callback(void *avcl, int level, const char *fmt, va_list vl) {
+    (void)fmt;
+    (void)vl;
+    if (level > AV_LOG_ERROR || avcl == NULL) return;
+    const AVClass *cls = *(const AVClass **)avcl;
+    if (cls != avcodec_get_class()) return;
+    int *counter = (int *)((AVCodecContext *)avcl)->opaque;
+    if (counter != NULL) __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/// The number of error messages counted in `counter` so far (see `cff_log_callback`).
+static inline int cff_error_count(const int *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
+
+/// Makes FFmpeg's own logging quiet (errors are reported by the caller through typed errors) while still
+/// counting decoder errors for contexts that ask for it (see `cff_log_callback`).
+static inline void cff_set_log_quiet(void) {
+    av_log_set_level(AV_LOG_QUIET);
+    av_log_set_callback(cff_log_callback);
+}
 
 #endif

@@ -1,7 +1,8 @@
 import Foundation
-import MediaKit
 import MediaTestSupport
 import Testing
+
+@testable import MediaKit
 
 @Suite struct FrameExtractorTests {
     /// `--last` equals the last frame of a full CLI decode; the frame before it does not.
@@ -115,20 +116,8 @@ import Testing
     /// the concealed frame or an earlier one. (Garbage that happens to parse, such as all-0xFF or 0xAA
     /// here, decodes without any error and cannot be detected by FFmpeg or by us.)
     @Test func corruptLastFrameIsRefused() async throws {
-        let fill: UInt8 = 0
-        let source = try await TestCorpus.shared.path(.bframesAAC)
-        let dir = TestCorpus.shared.scratchDirectory("corrupt")
-        let path = dir.appendingPathComponent("corrupt.mp4").path
-        try ffmpeg(["-i", source, "-c", "copy", "-movflags", "+faststart", path])
-        let packets = try runProcess(
-            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,pos,size", "-of", "csv=p=0", path])
-        let rows = packets.stdoutText.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").compactMap { Int($0) } }
-        let last = try #require(rows.filter { $0.count == 3 }.max { $0[0] < $1[0] })
-        let (pos, size) = (last[2], last[1])
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        for i in (pos + 200)..<(pos + size - 200) { bytes[i] = fill }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let output = dir.appendingPathComponent("out.png").path
+        let path = try await Self.corruptLastFrameFile("corrupt")
+        let output = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("out.png").path
         do {
             let frame = try FrameExtractor.extractToFile(from: path, .last, to: output)
             Issue.record("a corrupt last frame was returned (pts \(frame.pts))")
@@ -137,6 +126,42 @@ import Testing
             #expect(error.path == path)
         }
         #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    /// With frame threads FFmpeg 5.1 hands out the corrupt last frame above without returning its error (the
+    /// worker's error is dropped while the decoder drains); only the decoder's error log shows it. The quick
+    /// frame-threaded pass must see that and give up, so that the pass without frame threads reports it.
+    @Test func quickPassSeesTheErrorsFrameThreadsDrop() async throws {
+        let path = try await Self.corruptLastFrameFile("corrupt-quick")
+        let reader = try VideoReader(path: path, pixelLimit: 100_000_000, frameThreads: true)
+        if case .found(let found) = try FrameExtractor.lastQuick(reader, skipNonReference: true) {
+            Issue.record("the quick pass accepted the corrupt last frame (pts \(found.frame.timestamp))")
+        }
+        #expect(reader.decoder.errorMessageCount > 0)
+        // The same file without damage passes the quick pass.
+        let clean = try VideoReader(path: try await TestCorpus.shared.path(.bframesAAC), pixelLimit: 100_000_000, frameThreads: true)
+        guard case .found = try FrameExtractor.lastQuick(clean, skipNonReference: true) else {
+            Issue.record("the quick pass refused an intact file")
+            return
+        }
+        #expect(clean.decoder.errorMessageCount == 0)
+    }
+
+    /// A copy of the B-frame corpus clip whose last displayed frame's packet is zeroed in the middle.
+    static func corruptLastFrameFile(_ name: String) async throws -> String {
+        let source = try await TestCorpus.shared.path(.bframesAAC)
+        let dir = TestCorpus.shared.scratchDirectory(name)
+        let path = dir.appendingPathComponent("corrupt.mp4").path
+        try ffmpeg(["-i", source, "-c", "copy", "-movflags", "+faststart", path])
+        let packets = try runProcess(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,pos,size", "-of", "csv=p=0", path])
+        let rows = packets.stdoutText.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").compactMap { Int($0) } }
+        let last = try #require(rows.filter { $0.count == 3 }.max { $0[0] < $1[0] })
+        let (pos, size) = (last[2], last[1])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in (pos + 200)..<(pos + size - 200) { bytes[i] = 0 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     /// `--last` decodes only the tail: one seek and at most a GOP (48 frames) plus reorder delay.

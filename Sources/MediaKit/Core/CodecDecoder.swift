@@ -14,6 +14,8 @@ enum DecodeResult {
 final class CodecDecoder {
     let context: UnsafeMutablePointer<AVCodecContext>
     let path: String
+    /// Error-level messages the decoder (or one of its frame threads) logged; see `cff_log_callback`.
+    private let errorMessages: UnsafeMutablePointer<Int32>
 
     /// Opens a decoder for `stream` of `container`.
     /// - Parameter threads: 0 lets FFmpeg choose; 1 decodes on the calling thread.
@@ -30,6 +32,10 @@ final class CodecDecoder {
             throw MediaError.ffmpeg(path: path, operation: "avcodec_alloc_context3", code: cff_AVERROR_ENOMEM, message: "out of memory")
         }
         context = ctx
+        errorMessages = .allocate(capacity: 1)
+        errorMessages.initialize(to: 0)
+        FFmpegLibrary.ensureConfigured()
+        ctx.pointee.opaque = UnsafeMutableRawPointer(errorMessages)
         try ffCheck(avcodec_parameters_to_context(ctx, par), "avcodec_parameters_to_context", path: path)
         ctx.pointee.pkt_timebase = st.pointee.time_base
         ctx.pointee.thread_count = threads
@@ -43,7 +49,12 @@ final class CodecDecoder {
     deinit {
         var ctx: UnsafeMutablePointer<AVCodecContext>? = context
         avcodec_free_context(&ctx)
+        errorMessages.deallocate()
     }
+
+    /// How many error-level messages the decoder has logged so far, from any of its threads. FFmpeg 5.1's
+    /// frame threading can lose the error a worker returns while the decoder drains; the log still has it.
+    var errorMessageCount: Int { Int(cff_error_count(errorMessages)) }
 
     /// Sends a packet (or nil to start draining). EAGAIN is reported as `false`: receive first.
     func send(_ packet: Packet?) throws -> Bool {

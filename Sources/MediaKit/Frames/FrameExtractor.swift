@@ -26,6 +26,10 @@ public enum FrameExtractor {
             throw MediaError.invalidArgument("time \(t) is not a finite number of seconds >= 0")
         default: break
         }
+        if case .last = selector {
+            let found = try lastFrame(path: path, pixelLimit: options.pixelLimit)
+            return try found.finish(reader: found.reader!, pixelLimit: options.pixelLimit)
+        }
         let reader = try VideoReader(path: path, pixelLimit: options.pixelLimit)
         let found: FoundFrame
         switch selector {
@@ -83,23 +87,133 @@ public enum FrameExtractor {
         return FoundFrame(frame: kept, index: 0, seeks: 0)
     }
 
-    /// The last displayed frame (research/ffmpeg.md §1.3).
+    /// The last displayed frame (research/ffmpeg.md §1.3). The tail is first decoded with frame threads
+    /// (`lastQuick`); when that result cannot be confirmed it is searched again without them (`last`), where
+    /// FFmpeg reports every decode error.
+    static func lastFrame(path: String, pixelLimit: Int) throws -> FoundFrame {
+        let quick = try VideoReader(path: path, pixelLimit: pixelLimit, frameThreads: true)
+        var attempts = 0
+        for skipNonReference in [true, false] {
+            attempts += 1
+            switch try lastQuick(quick, skipNonReference: skipNonReference) {
+            case .found(var found):
+                found.reader = quick
+                found.seeks = attempts
+                return found
+            case .missedTarget where skipNonReference:
+                // The last displayed frame is a non-reference frame: decode every frame of the tail.
+                continue
+            case .missedTarget, .unconfirmed:
+                break
+            }
+            break
+        }
+        let reader = try VideoReader(path: path, pixelLimit: pixelLimit)
+        var found = try last(reader)
+        if found.reader == nil { found.reader = reader }
+        found.seeks += attempts
+        return found
+    }
+
+    /// How a quick pass over the tail ended.
+    enum QuickOutcome {
+        /// The last displayed frame, confirmed.
+        case found(FoundFrame)
+        /// The tail decoded cleanly, but not up to the frame the packets promise.
+        case missedTarget
+        /// Errors, or a seek that failed: only a pass without frame threads can tell what is wrong.
+        case unconfirmed
+    }
+
+    /// What the index says about the end of the video stream.
+    struct TailIndex {
+        /// Keyframe timestamps, ascending.
+        var keys: [Int64]
+        /// The displayed index of the last frame, when the index is exact (MOV/MP4).
+        var lastIndex: Int?
+
+        /// Fails with `truncated` when index entries lie past the end of the file.
+        init(_ reader: VideoReader) throws {
+            let entries = reader.container.indexEntries(stream: reader.streamIndex)
+            let fileSize = reader.container.fileSize
+            let missing = entries.filter { $0.pos + Int64($0.size) > fileSize }.count
+            if missing > 0 {
+                throw MediaError.truncated(
+                    path: reader.path, detail: "\(missing) of \(entries.count) video samples lie past the end of the file (\(fileSize) bytes)")
+            }
+            keys = Array(Set(entries.filter { $0.isKeyframe }.map(\.timestamp))).sorted()
+            if reader.container.formatName.hasPrefix("mov,"), !entries.isEmpty, Int64(entries.count) == reader.stream.pointee.nb_frames {
+                lastIndex = entries.filter { !$0.isDiscarded }.count - 1
+            }
+        }
+    }
+
+    /// One pass over the packets from the current position to the end.
+    struct TailPass {
+        /// The decoded frame with the greatest timestamp, and that timestamp (`Int64.min` if none).
+        var best = Frame()
+        var bestTs = Int64.min
+        /// The greatest pts among the packets read, and that packet's duration.
+        var targetPts = Int64.min
+        var lastDuration: Int64 = 0
+        /// The decode timestamp of the first packet read.
+        var firstDts: Int64? = nil
+        var sawPacket = false
+
+        /// Whether the kept frame is the last one the packets promise.
+        var reachedTarget: Bool { bestTs != Int64.min && bestTs == targetPts }
+    }
+
+    /// Decodes from the current position to the end, keeping the frame with the greatest timestamp.
+    static func decodeTail(_ reader: VideoReader) throws -> TailPass {
+        var pass = TailPass()
+        try reader.decode(
+            onPacket: { p in
+                pass.sawPacket = true
+                if pass.firstDts == nil { pass.firstDts = p.dts != cff_AV_NOPTS_VALUE ? p.dts : p.pts }
+                if !p.isDiscarded, p.pts != cff_AV_NOPTS_VALUE, p.pts >= pass.targetPts {
+                    pass.targetPts = p.pts
+                    pass.lastDuration = p.duration
+                }
+            },
+            onFrame: { frame in
+                let t = frame.timestamp
+                if t != cff_AV_NOPTS_VALUE, t >= pass.bestTs {
+                    pass.bestTs = t
+                    pass.best.take(from: frame)
+                }
+                return true
+            })
+        return pass
+    }
+
+    /// The quick path for the last frame: one seek to the last keyframe and the tail decoded with frame threads
+    /// (non-reference frames skipped when asked). The frame is accepted only when its pts is the greatest pts
+    /// among the packets, the decoder returned no error, flagged nothing and logged no error from any thread.
+    static func lastQuick(_ reader: VideoReader, skipNonReference: Bool) throws -> QuickOutcome {
+        let tail = try TailIndex(reader)
+        guard let target = endTimestamp(reader) ?? tail.keys.last, (try? reader.seek(to: target)) != nil else { return .unconfirmed }
+        reader.decoder.context.pointee.skip_frame = skipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+        let errorsBefore = reader.decoder.errorMessageCount
+        let pass: TailPass
+        do {
+            pass = try decodeTail(reader)
+        } catch is MediaError {
+            return .unconfirmed
+        }
+        guard reader.decoder.errorMessageCount == errorsBefore, !pass.best.isCorrupt else { return .unconfirmed }
+        guard pass.reachedTarget else { return pass.bestTs == Int64.min ? .unconfirmed : .missedTarget }
+        try checkEnd(reader, lastPts: pass.bestTs, lastDuration: pass.lastDuration)
+        return .found(FoundFrame(frame: pass.best, index: tail.lastIndex, seeks: 1))
+    }
+
+    /// The last displayed frame without frame threads (research/ffmpeg.md §1.3): seek to the last keyframe
+    /// and decode to the end, first skipping non-reference frames, then decoding all; step back one index
+    /// keyframe at a time when nothing comes out; decode the whole stream as a last resort.
     static func last(_ reader: VideoReader) throws -> FoundFrame {
         let path = reader.path
-        let st = reader.stream
-        let entries = reader.container.indexEntries(stream: reader.streamIndex)
-        let fileSize = reader.container.fileSize
-        let missing = entries.filter { $0.pos + Int64($0.size) > fileSize }.count
-        if missing > 0 {
-            throw MediaError.truncated(
-                path: path, detail: "\(missing) of \(entries.count) video samples lie past the end of the file (\(fileSize) bytes)")
-        }
-        let keys = Array(Set(entries.filter { $0.isKeyframe }.map(\.timestamp))).sorted()
-        var index: Int? = nil
-        if reader.container.formatName.hasPrefix("mov,"), !entries.isEmpty, Int64(entries.count) == st.pointee.nb_frames {
-            index = entries.filter { !$0.isDiscarded }.count - 1
-        }
-
+        let tail = try TailIndex(reader)
+        let keys = tail.keys
         var seekTarget = endTimestamp(reader) ?? keys.last
         var seeks = 0
         var steps = 0
@@ -113,45 +227,23 @@ public enum FrameExtractor {
             guard (try? reader.seek(to: ts)) != nil else { break }
             seeks += 1
             reader.decoder.context.pointee.skip_frame = skipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
-            var targetPts = Int64.min
-            var lastDuration: Int64 = 0
-            var firstDts: Int64? = nil
-            var sawPacket = false
-            let best = Frame()
-            var bestTs = Int64.min
-            try reader.decode(
-                onPacket: { p in
-                    sawPacket = true
-                    if firstDts == nil { firstDts = p.dts != cff_AV_NOPTS_VALUE ? p.dts : p.pts }
-                    if !p.isDiscarded, p.pts != cff_AV_NOPTS_VALUE, p.pts >= targetPts {
-                        targetPts = p.pts
-                        lastDuration = p.duration
-                    }
-                },
-                onFrame: { frame in
-                    let t = frame.timestamp
-                    if t != cff_AV_NOPTS_VALUE, t >= bestTs {
-                        bestTs = t
-                        best.take(from: frame)
-                    }
-                    return true
-                })
+            let pass = try decodeTail(reader)
             if skipNonReference {
                 skipNonReference = false
-                if bestTs != Int64.min, bestTs == targetPts, !best.isCorrupt {
-                    try checkEnd(reader, lastPts: bestTs, lastDuration: lastDuration)
-                    return FoundFrame(frame: best, index: index, seeks: seeks)
+                if pass.reachedTarget, !pass.best.isCorrupt {
+                    try checkEnd(reader, lastPts: pass.bestTs, lastDuration: pass.lastDuration)
+                    return FoundFrame(frame: pass.best, index: tail.lastIndex, seeks: seeks)
                 }
                 continue
             }
-            if bestTs != Int64.min {
-                try confirm(best, timestamp: bestTs, target: targetPts, path: path)
-                try checkEnd(reader, lastPts: bestTs, lastDuration: lastDuration)
-                return FoundFrame(frame: best, index: index, seeks: seeks)
+            if pass.bestTs != Int64.min {
+                try confirm(pass.best, timestamp: pass.bestTs, target: pass.targetPts, path: path)
+                try checkEnd(reader, lastPts: pass.bestTs, lastDuration: pass.lastDuration)
+                return FoundFrame(frame: pass.best, index: tail.lastIndex, seeks: seeks)
             }
             steps += 1
             // Nothing came out: step back one keyframe (from the index) before where this attempt started.
-            guard sawPacket, let start = firstDts, let earlier = keys.last(where: { $0 < start }) else {
+            guard pass.sawPacket, let start = pass.firstDts, let earlier = keys.last(where: { $0 < start }) else {
                 seekTarget = nil
                 break
             }

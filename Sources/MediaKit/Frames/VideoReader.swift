@@ -22,7 +22,10 @@ final class VideoReader {
 
     /// Opens `path`, picks its best video stream and opens a decoder for it.
     /// Refuses pictures above `pixelLimit` before the decoder allocates anything.
-    init(path: String, pixelLimit: Int) throws {
+    /// - Parameter frameThreads: decode with frame threads (faster on several cores). FFmpeg 5.1 can then
+    ///   hand out a frame whose worker failed without returning the error, so a caller that needs a confirmed
+    ///   frame must also check `decoder.errorMessageCount` and fall back to a reader without frame threads.
+    init(path: String, pixelLimit: Int, frameThreads: Bool = false) throws {
         self.pixelLimit = pixelLimit
         try ImageHeader.checkPixelLimit(path: path, limit: pixelLimit)
         let container = try InputContainer(path: path)
@@ -50,9 +53,10 @@ final class VideoReader {
         }
         timeBase = st.pointee.time_base
         container.discardAll(except: [v])
-        // Slice threads only: with frame threads FFmpeg 5.1 loses the error of a frame decoded in a
-        // worker (a corrupt last frame came back as if clean), and the tail is short anyway.
-        decoder = try CodecDecoder(container: container, stream: v, threads: 0, threadType: FF_THREAD_SLICE)
+        // Slice threads by default: with frame threads FFmpeg 5.1 loses the error of a frame decoded in a
+        // worker (a corrupt last frame came back as if clean).
+        decoder = try CodecDecoder(
+            container: container, stream: v, threads: 0, threadType: frameThreads ? FF_THREAD_FRAME | FF_THREAD_SLICE : FF_THREAD_SLICE)
         decoder.context.pointee.max_pixels = Int64(pixelLimit)
         // Bitstream errors fail the decode instead of being concealed: a frame that cannot be
         // decoded cleanly must not be handed out as if it were the one asked for.
