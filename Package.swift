@@ -19,8 +19,8 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CFFmpeg",
-            pkgConfig: "libavformat libavcodec libavutil libswscale",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "pkg-config"])]
+            pkgConfig: "libavformat libavcodec libavutil libswscale zlib",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "zlib1g-dev", "pkg-config"])]
         ),
         .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
         .target(name: "TerminalUI"),

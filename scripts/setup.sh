@@ -3,7 +3,7 @@
 # ffmpeg CLI (and curl) used by the tests as independent oracles. Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev pkg-config ffmpeg curl)
+packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev zlib1g-dev pkg-config ffmpeg curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,6 +19,7 @@
 #include <libavutil/samplefmt.h>
 #include <libavutil/audio_fifo.h>
 #include <libswscale/swscale.h>
+#include <zlib.h>
 
 static const int cff_AVERROR_EOF = AVERROR_EOF;
 static const int cff_AVERROR_EAGAIN = AVERROR(EAGAIN);
@@ -87,6 +88,12 @@ static inline int cff_codecpar_channels(const AVCodecParameters *par) {
 /// Human-readable channel layout ("stereo", "5.1(side)") into buf; returns bytes written or < 0.
 static inline int cff_codecpar_channel_layout_describe(const AVCodecParameters *par, char *buf, size_t size) {
     return av_channel_layout_describe(&par->ch_layout, buf, size);
+}
+
+/// `deflateInit2` (a macro Swift cannot import): 8-bit deflate at `level`; `windowBits` 15 writes a zlib
+/// header and trailer, -15 raw deflate data.
+static inline int cff_deflate_init(z_stream *stream, int level, int windowBits) {
+    return deflateInit2(stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
 }
 
 /// The log callback shotchain installs: nothing is printed (errors travel as typed Swift errors), but every

@@ -19,11 +19,12 @@ final class EncoderContext {
     }
 }
 
-/// Encodes a `PixelImage` into the bytes of a PNG, JPEG or WebP file with FFmpeg's encoders.
+X
 enum ImageEncoder {
     /// The complete file contents for `image` in `format`.
     /// - Parameter quality: 1...100 for JPEG and WebP (default 95 and 90); ignored for PNG.
     static func encode(_ image: PixelImage, as format: ImageFormat, quality: Int?, path: String) throws -> [UInt8] {
+        if format == .png { return try PNGWriter.encode(image, path: path) }
         FFmpegLibrary.ensureConfigured()
         let codecPointer: UnsafePointer<AVCodec>?
         let pixelFormat: AVPixelFormat
