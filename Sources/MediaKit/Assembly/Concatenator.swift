@@ -292,8 +292,14 @@ final class CopyAssembler {
         let audioEncoder = try audio.map {
             try ConcatAudioEncoder(output: output, sampleRate: $0.rate, channels: $0.channels, bitRate: audioBitRate)
         }
+        // Every packet count is known up front (video: the segments' frames; AAC: 1024 samples a packet plus
+        // priming and padding), so the index gets reserved room instead of a second pass over the file.
+        let videoSamples = facts.reduce(0) { $0 + $1.frameCount }
+        let seconds = facts.reduce(0.0) { $0 + $1.duration }
+        let audioSamples = audio.map { Int(seconds * Double($0.rate) / 1024) + 16 * facts.count + 16 } ?? 0
         try output.writeHeader(
-            fastStart: true, movieTimescale: Concatenator.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate))
+            fastStart: true, movieTimescale: Concatenator.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate),
+            maxSamples: videoSamples + audioSamples)
         let outTB = output.timeBase(ofStream: videoOut)
         let blend = { if case .crossfade(let n) = seam { return n } else { return 0 } }()
         let headDrop = gop == nil ? 0 : (seam == .dropFirst ? 1 : blend)

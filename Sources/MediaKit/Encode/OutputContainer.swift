@@ -76,15 +76,34 @@ final class OutputContainer {
     /// The time base the muxer chose for a stream (valid after `writeHeader`).
     func timeBase(ofStream index: Int) -> AVRational { context.pointee.streams[index]!.pointee.time_base }
 
-    /// Writes the file header. `fastStart` moves the index (moov) before the media data at `commit()`;
+    /// Writes the file header. `fastStart` puts the index (moov) before the media data: when `maxSamples` (an
+    /// upper bound of the packets of all streams) is known, room for the index is reserved behind the header
+    /// and the index is written there at `commit()` (see `reservedIndexBytes`); otherwise movenc's `faststart`
+    /// rewrites the whole file once more at `commit()` to move the index to the front.
     /// `movieTimescale` sets the mvhd/elst time scale (movenc's default is 1000).
-    func writeHeader(fastStart: Bool, movieTimescale: Int? = nil) throws {
+    func writeHeader(fastStart: Bool, movieTimescale: Int? = nil, maxSamples: Int? = nil) throws {
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
-        if fastStart { av_dict_set(&options, "movflags", "+faststart", 0) }
+        if fastStart, let maxSamples {
+            av_dict_set(&options, "moov_size", String(Self.reservedIndexBytes(maxSamples: maxSamples, context: context)), 0)
+        } else if fastStart {
+            av_dict_set(&options, "movflags", "+faststart", 0)
+        }
         if let movieTimescale { av_dict_set(&options, "movie_timescale", String(movieTimescale), 0) }
         try check(avformat_write_header(context, &options), "writing the header")
         headerWritten = true
+    }
+
+    /// The room to reserve for the index of a file with at most `maxSamples` packets: per sample at most 4 bytes
+    /// of stsz, 8 of stts, 8 of ctts, 8 of co64, 12 of stsc, 4 of stss and 1 of sdtp (45, rounded up to 48),
+    /// plus the codec configuration records and 64 KiB for the fixed boxes and metadata. What is not used
+    /// becomes a `free` box; a bound that is too small would fail the trailer, so it is deliberately generous.
+    static func reservedIndexBytes(maxSamples: Int, context: UnsafeMutablePointer<AVFormatContext>) -> Int {
+        var extradata = 0
+        for i in 0..<Int(context.pointee.nb_streams) {
+            extradata += Int(context.pointee.streams[i]!.pointee.codecpar.pointee.extradata_size)
+        }
+        return 65_536 + 2 * extradata + 48 * max(0, maxSamples)
     }
 
     /// Writes an encoded packet of stream `index`, whose timestamps are in `timeBase`.
