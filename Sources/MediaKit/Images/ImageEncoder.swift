@@ -19,7 +19,7 @@ final class EncoderContext {
     }
 }
 
-X
+/// Encodes a `PixelImage` into the bytes of a PNG (`PNGWriter`), JPEG or WebP file (FFmpeg's encoders).
 enum ImageEncoder {
     /// The complete file contents for `image` in `format`.
     /// - Parameter quality: 1...100 for JPEG and WebP (default 95 and 90); ignored for PNG.
