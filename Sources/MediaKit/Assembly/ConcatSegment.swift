@@ -53,15 +53,36 @@ final class ConcatSegment {
         keyframeIndices = visible.indices.filter { visible[$0].isKeyframe }
         lastKeyframeDts = visible.last(where: { $0.isKeyframe })?.timestamp ?? entries[0].timestamp
         guard frameCount > 0 else { throw MediaError.decodeFailed(path: path, detail: "every video frame is hidden") }
-        // Displayed pts range from the packets (index timestamps are DTS).
+        // Displayed pts range from the packets (index timestamps are DTS). A picture that precedes a keyframe in
+        // decode order is displayed before it, so the smallest pts is in the first GOP and the largest in the
+        // last: only those two are read (the copy pass reads the whole file anyway).
         container.discardAll(except: [v])
         let packet = Packet()
         var lo = Int64.max
         var hi = Int64.min
-        while try container.read(into: packet) {
-            guard packet.streamIndex == v, !packet.isDiscarded, packet.pts != cff_AV_NOPTS_VALUE else { continue }
+        func note(_ packet: Packet) {
+            guard !packet.isDiscarded, packet.pts != cff_AV_NOPTS_VALUE else { return }
             lo = min(lo, packet.pts)
             hi = max(hi, packet.pts + max(packet.duration, 1))
+        }
+        var keyframes = 0
+        var reachedEnd = true
+        while try container.read(into: packet) {
+            guard packet.streamIndex == v else { continue }
+            if packet.isKeyframe {
+                keyframes += 1
+                if keyframes == 2 {
+                    reachedEnd = false
+                    break
+                }
+            }
+            note(packet)
+        }
+        if !reachedEnd, let lastKey = entries.last(where: { $0.isKeyframe }) {
+            try container.seek(stream: v, to: lastKey.timestamp)
+            while try container.read(into: packet) {
+                if packet.streamIndex == v { note(packet) }
+            }
         }
         guard lo < hi else { throw MediaError.decodeFailed(path: path, detail: "no video packet has a timestamp") }
         startPts = lo
