@@ -14,7 +14,7 @@ struct SmartCutPlan {
     var tailStart: Int64
     var end: Int64
     var videoEnd: Int64
-    var configuration: AVCConfiguration
+    var configuration: AVCConfig
 
     /// Plans a smart cut of the frames in [first, end), or says why there is none.
     static func make(_ source: TrimSource, from first: Int64, through last: Int64, options: TrimOptions) -> Result<SmartCutPlan, SmartCutRefusal> {
@@ -28,11 +28,11 @@ struct SmartCutPlan {
         let par = source.videoParameters.pointee
         guard par.codec_id == AV_CODEC_ID_H264 else { return no("the video is not H.264") }
         guard let extradata = par.extradata, par.extradata_size > 0,
-            let configuration = AVCConfiguration(Array(UnsafeBufferPointer(start: extradata, count: Int(par.extradata_size))))
+            let configuration = AVCConfig(Array(UnsafeBufferPointer(start: extradata, count: Int(par.extradata_size))))
         else {
             return no("the H.264 parameter sets are not in an avcC record")
         }
-        guard configuration.sequenceParameterSets.count + 2 <= 31, configuration.pictureParameterSets.count + 2 <= 255 else {
+        guard configuration.sps.count + 2 <= 31, configuration.pps.count + 2 <= 255 else {
             return no("the avcC record has no room for two more parameter sets")
         }
         guard par.width % 2 == 0, par.height % 2 == 0 else { return no("the size \(par.width)x\(par.height) is odd") }
@@ -58,7 +58,7 @@ struct SmartCutPlan {
         while (try? container.read(into: packet)) == true {
             guard packet.streamIndex == source.videoIndex, packet.isKeyframe, packet.pts == key else { continue }
             let data = UnsafeBufferPointer(start: packet.pointer.pointee.data, count: packet.size)
-            return AVCConfiguration.lengthPrefixedUnits(data, lengthSize: lengthSize).contains { data[$0.lowerBound] & 0x1F == 5 }
+            return AVCConfig.lengthPrefixedUnits(data, lengthSize: lengthSize).contains { data[$0.lowerBound] & 0x1F == 5 }
         }
         return false
     }
@@ -77,8 +77,8 @@ enum SmartCut {
 
     static func run(_ source: TrimSource, plan: SmartCutPlan, output: String, options: TrimOptions, result: inout TrimResult) throws {
         var config = plan.configuration
-        var used = Set(config.sequenceParameterSets.compactMap(AVCConfiguration.spsID))
-        used.formUnion(config.pictureParameterSets.compactMap(AVCConfiguration.ppsID))
+        var used = Set(config.sps.compactMap(AVCConfig.spsID))
+        used.formUnion(config.pps.compactMap(AVCConfig.ppsID))
         func freeID() -> Int {
             var id = 0
             while used.contains(id) { id += 1 }
@@ -95,8 +95,8 @@ enum SmartCut {
             source, range: plan.tailStart..<plan.end, origin: origin, dtsDelay: tailDelay, spsID: freeID(), lengthSize: config.lengthSize,
             options: options, output: output)
         for part in [head, tail] {
-            config.sequenceParameterSets += part.sps
-            config.pictureParameterSets += part.pps
+            config.sps += part.sps
+            config.pps += part.pps
         }
 
         let muxer = try TrimMuxer(path: output)
@@ -152,7 +152,7 @@ enum SmartCut {
         try encoder.flush(into: keep)
         let extradata = encoder.extradata
         extradata.withUnsafeBufferPointer { buffer in
-            for unit in AVCConfiguration.annexBUnits(buffer) where !unit.isEmpty {
+            for unit in AVCConfig.annexBUnits(buffer) where !unit.isEmpty {
                 let nal = Array(buffer[unit])
                 switch nal[0] & 0x1F {
                 case 7: part.sps.append(nal)
@@ -161,7 +161,7 @@ enum SmartCut {
                 }
             }
         }
-        guard part.sps.count == 1, part.pps.count == 1, AVCConfiguration.spsID(part.sps[0]) == spsID else {
+        guard part.sps.count == 1, part.pps.count == 1, AVCConfig.spsID(part.sps[0]) == spsID else {
             throw MediaError.encodeFailed(path: output, detail: "libx264 did not give one SPS/PPS pair with id \(spsID)")
         }
         return part
@@ -173,7 +173,7 @@ enum SmartCut {
         let data = UnsafeBufferPointer(start: packet.pointer.pointee.data, count: packet.size)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(packet.size + 16)
-        for unit in AVCConfiguration.annexBUnits(data) where !unit.isEmpty {
+        for unit in AVCConfig.annexBUnits(data) where !unit.isEmpty {
             let type = data[unit.lowerBound] & 0x1F
             if type == 7 || type == 8 || type == 9 { continue }
             let n = unit.count

@@ -1,5 +1,6 @@
-/// An H.264 decoder configuration record (the MP4 `avcC` box payload): its parameter sets and the bytes
-/// around them, so that a second encoder's SPS/PPS (with other ids) can be added to a copied stream's record.
+/// An H.264 decoder configuration record (the MP4 `avcC` box payload, ISO/IEC 14496-15): its parameter sets and
+/// the bytes around them. Concat's seam GOPs and trim's smart cut add a second encoder's SPS/PPS (under ids the
+/// source does not use) to a copied stream's record, so copied and re-encoded samples share one sample description.
 struct AVCConfig: Equatable {
     var header: [UInt8]  // configurationVersion, profile, compatibility, level, lengthSizeMinusOne
     var sps: [[UInt8]]
@@ -64,24 +65,40 @@ struct AVCConfig: Equatable {
         return reader.ue()
     }
 
-    /// The NAL units of an Annex B byte stream (start codes removed).
-    static func annexBUnits(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var starts: [(code: Int, payload: Int)] = []
+    /// The NAL units of an Annex B byte stream (start codes and trailing zero bytes removed).
+    static func annexBUnits(_ data: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var units: [Range<Int>] = []
         var i = 0
-        let n = bytes.count
-        while i + 3 <= n {
-            if bytes[i] == 0 && bytes[i + 1] == 0 && bytes[i + 2] == 1 {
-                let code = (i > 0 && bytes[i - 1] == 0) ? i - 1 : i
-                starts.append((code, i + 3))
+        var start: Int? = nil
+        let n = data.count
+        while i + 2 < n {
+            if data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1 {
+                if let s = start {
+                    var end = i
+                    while end > s && data[end - 1] == 0 { end -= 1 }
+                    if end > s { units.append(s..<end) }
+                }
                 i += 3
+                start = i
             } else {
                 i += 1
             }
         }
+        if let s = start, s < n { units.append(s..<n) }
+        return units
+    }
+
+    /// The NAL units of a length-prefixed sample (`lengthSize` bytes of big-endian length before each).
+    static func lengthPrefixedUnits(_ data: UnsafeBufferPointer<UInt8>, lengthSize: Int) -> [Range<Int>] {
         var units: [Range<Int>] = []
-        for (k, s) in starts.enumerated() {
-            let end = k + 1 < starts.count ? starts[k + 1].code : n
-            if end > s.payload { units.append(s.payload..<end) }
+        var i = 0
+        while i + lengthSize <= data.count {
+            var n = 0
+            for k in 0..<lengthSize { n = n << 8 | Int(data[i + k]) }
+            i += lengthSize
+            guard n > 0, i + n <= data.count else { break }
+            units.append(i..<i + n)
+            i += n
         }
         return units
     }
