@@ -61,7 +61,11 @@ let package = Package(
                 "MediaKit", "TerminalUI", "Presets", "Segmind", "SegmindSimulator", "FrameServer", "Storyboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The Swift runtime and Foundation linked in (the libraries Foundation pulls in named explicitly): the
+            // dynamic loader then resolves far fewer symbols at every start, about 5 ms of each short command
+            // such as `frame --last` or `probe` (BENCHMARKS.md).
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"], .when(platforms: [.linux]))]
         ),
         .executableTarget(name: "media-bench", dependencies: ["MediaKit"]),
         .target(name: "MediaTestSupport", dependencies: ["MediaKit"], path: "Tests/MediaTestSupport"),
