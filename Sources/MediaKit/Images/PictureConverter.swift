@@ -43,6 +43,20 @@ final class Scaler {
         _ = sws_setColorspaceDetails(context, coefficients, srcRange, table, dstRange, brightness, contrast, saturation)
     }
 
+    /// Converts `source` into one packed plane at `destination` with `stride` bytes per row (room for every row).
+    func scale(_ source: UnsafeMutablePointer<AVFrame>, into destination: UnsafeMutablePointer<UInt8>, stride: Int) -> Int32 {
+        let height = source.pointee.height
+        var dstData: [UnsafeMutablePointer<UInt8>?] = [destination, nil, nil, nil]
+        var dstStride: [Int32] = [Int32(stride), 0, 0, 0]
+        return withUnsafePointer(to: &source.pointee.data) { srcData in
+            withUnsafePointer(to: &source.pointee.linesize) { srcStride in
+                let s = UnsafeRawPointer(srcData).assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
+                let ss = UnsafeRawPointer(srcStride).assumingMemoryBound(to: Int32.self)
+                return sws_scale(context, s, ss, 0, height, &dstData, &dstStride)
+            }
+        }
+    }
+
     /// Converts `source` into `destination` (both allocated frames of the configured sizes and formats).
     func scale(_ source: UnsafeMutablePointer<AVFrame>, into destination: UnsafeMutablePointer<AVFrame>) throws -> Int32 {
         let height = source.pointee.height
@@ -97,23 +111,38 @@ enum PictureConverter {
         let scaler = try Scaler(
             source: (width, height, format), destination: (displayWidth, height, outFormat), path: path)
         scaler.useColorDetails(of: src)
-        let out = Frame()
-        out.pointer.pointee.width = Int32(displayWidth)
-        out.pointer.pointee.height = Int32(height)
-        out.pointer.pointee.format = outFormat.rawValue
-        try ffCheck(av_frame_get_buffer(out.pointer, 0), "av_frame_get_buffer", path: path)
-        let lines = try scaler.scale(src, into: out.pointer)
+        let rowBytes = displayWidth * bpp
+        let pixels: [UInt8]
+        let lines: Int32
+        if rowBytes % 16 == 0 {
+            // Rows land straight in the image's storage (16-byte aligned, as swscale's SIMD paths want); the padding
+            // absorbs a vectorised write past the end of the last row.
+            let padding = 64
+            var direct = [UInt8](unsafeUninitializedCapacity: rowBytes * height + padding) { buffer, count in
+                count = buffer.count
+            }
+            lines = direct.withUnsafeMutableBufferPointer { scaler.scale(src, into: $0.baseAddress!, stride: rowBytes) }
+            direct.removeLast(padding)
+            pixels = direct
+        } else {
+            let out = Frame()
+            out.pointer.pointee.width = Int32(displayWidth)
+            out.pointer.pointee.height = Int32(height)
+            out.pointer.pointee.format = outFormat.rawValue
+            try ffCheck(av_frame_get_buffer(out.pointer, 0), "av_frame_get_buffer", path: path)
+            lines = try scaler.scale(src, into: out.pointer)
+            var copied = [UInt8](repeating: 0, count: rowBytes * height)
+            let stride = Int(out.pointer.pointee.linesize.0)
+            let base = out.pointer.pointee.data.0!
+            copied.withUnsafeMutableBytes { dst in
+                for y in 0..<height {
+                    (dst.baseAddress! + y * rowBytes).copyMemory(from: base + y * stride, byteCount: rowBytes)
+                }
+            }
+            pixels = copied
+        }
         if lines != Int32(height) {
             throw MediaError.decodeFailed(path: path, detail: "colour conversion produced \(lines) of \(height) rows")
-        }
-        let rowBytes = displayWidth * bpp
-        var pixels = [UInt8](repeating: 0, count: rowBytes * height)
-        let stride = Int(out.pointer.pointee.linesize.0)
-        let base = out.pointer.pointee.data.0!
-        pixels.withUnsafeMutableBytes { dst in
-            for y in 0..<height {
-                (dst.baseAddress! + y * rowBytes).copyMemory(from: base + y * stride, byteCount: rowBytes)
-            }
         }
         let image = PixelImage(width: displayWidth, height: height, hasAlpha: hasAlpha, pixels: pixels)
         let matrix = displayMatrix(frame: frame, stream: stream)
