@@ -296,30 +296,29 @@ public struct ChainRunner: Sendable {
         do { info = try MediaProbe.probe(path) } catch {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }
-        var checks: [String] = []
-        var failures: [String] = []
-        func check(_ name: String, _ expected: String, _ actual: String, _ ok: Bool) {
-            checks.append("\(name): expected \(expected), got \(actual)")
-            if !ok { failures.append("\(name) expected \(expected), got \(actual)") }
-        }
-        check("decodable", "yes", info.isHealthy ? "yes" : info.problems.joined(separator: ", "), info.isHealthy)
-        let duration = info.video?.duration ?? info.duration
-        let fps = info.video?.video?.frameRate.map { Double($0.num) / Double($0.den) } ?? 24
-        if let want = (shot.parameters["duration"] ?? shot.model.parameter("duration")?.default).flatMap({
-            $0.numberValue ?? $0.stringValue.flatMap(Double.init)
-        }) {
-            let got = duration ?? 0
-            check("duration", String(format: "%.2f s", want), String(format: "%.3f s", got), Swift.abs(got - want) <= 1 / fps + 0.05)
-        }
-        let audioWanted = shot.parameters["generate_audio"] == .bool(true)
-        check("audio", audioWanted ? "yes" : "no", info.audio == nil ? "no" : "yes", (info.audio != nil) == audioWanted)
-        if let aspect = shot.parameters["aspect_ratio"]?.stringValue, aspect != "auto", let v = info.video?.video {
-            let parts = aspect.split(separator: ":").compactMap { Double($0) }
-            if parts.count == 2 {
-                let got = Double(v.displayWidth) / Double(v.displayHeight)
-                check("aspect", aspect, "\(v.displayWidth)x\(v.displayHeight)", Swift.abs(got - parts[0] / parts[1]) < 0.02)
+        // The same checks as `shotchain verify`, derived from the request that produced the file: duration within
+        // a frame plus 50 ms, aspect, audio present exactly when asked for, and every frame decoding cleanly.
+        var parameters: [String: any Sendable] = [:]
+        for (key, value) in shot.parameters {
+            switch value {
+            case .string(let s): parameters[key] = s
+            case .number(let n): parameters[key] = n
+            case .bool(let b): parameters[key] = b
+            default: break
             }
         }
+        let report: VerificationReport
+        do {
+            var request = try VerificationRequest(modelParameters: parameters, returns: .video)
+            // No audio parameter: the models add no sound track.
+            if request.audio == nil { request.audio = false }
+            report = try Verifier.verify(path, request)
+        } catch {
+            throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
+        }
+        let checks = report.checks.map { "\($0.name): expected \($0.expected), got \($0.actual)" }
+        let failures = report.checks.filter { !$0.passed }.map { "\($0.name) expected \($0.expected), got \($0.actual)" }
+        let duration = info.video?.duration ?? info.duration
         if !failures.isEmpty { throw StoryboardError.verificationFailed(shot: shot.id, path: path, failures: failures) }
         let first = "frames/\(shot.id)-first.png"
         let last = "frames/\(shot.id)-last.png"

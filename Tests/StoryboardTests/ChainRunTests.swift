@@ -75,8 +75,10 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
         #expect(shot.requestID != nil)
         #expect(shot.costUSD != nil)
     }
-    #expect(report.shots[2].checks.contains("audio: expected yes, got yes"))
+    #expect(report.shots[2].checks.contains { $0.hasPrefix("audio: expected yes, got yes (aac") })
     #expect(report.shots[0].checks.contains("audio: expected no, got no"))
+    #expect(report.shots[0].checks.contains { $0.hasPrefix("decode: expected every frame decodes, got ") && $0.hasSuffix("frames decoded cleanly") })
+    #expect(report.shots[0].checks.contains { $0.hasPrefix("duration: expected 3 s") })
     // Each later shot's first frame is the previous shot's exact last frame (fitted, re-encoded).
     #expect(report.seams.count == 2)
     for seam in report.seams { #expect((seam.psnr ?? 0) >= 35, "\(seam)") }
