@@ -265,34 +265,10 @@ final class ConcatVideoEncoder {
 
     init(settings: VideoEncodeSettings, output: OutputContainer) throws {
         self.output = output
-        encoder = try CodecEncoder(name: settings.codec, path: output.path)
-        let ctx = encoder.context
-        let bt709 = ColorSpec(name: settings.colorSpace)?.isBT709 ?? true
-        timeBase = AVRational(num: Int32(settings.frameRate.den), den: Int32(settings.frameRate.num))
-        ctx.pointee.width = Int32(settings.width)
-        ctx.pointee.height = Int32(settings.height)
-        ctx.pointee.time_base = timeBase
-        ctx.pointee.framerate = settings.frameRate.av
-        ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        ctx.pointee.pix_fmt = av_get_pix_fmt(settings.pixelFormat)
-        ctx.pointee.gop_size = Int32(settings.gopFrames)
-        ctx.pointee.max_b_frames = Int32(settings.bFrames)
-        ctx.pointee.color_range = AVCOL_RANGE_MPEG
-        ctx.pointee.color_primaries = bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M
-        ctx.pointee.color_trc = bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M
-        ctx.pointee.colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
-        ctx.pointee.thread_count = 0
-        if output.wantsGlobalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        let enc = encoder
-        func option(_ key: String, _ value: String) throws {
-            guard av_opt_find(ctx.pointee.priv_data, key, nil, 0, 0) != nil else { return }
-            try enc.setOption(key, value)
-        }
-        try option("preset", settings.preset)
-        try option("crf", String(settings.crf))
-        if let profile = settings.profile { try option("profile", profile) }
-        if enc.name == "libx264" { try enc.setOption("x264-params", "scenecut=0") }
-        try enc.open(describing: "\(settings.width)x\(settings.height), preset \(settings.preset), crf \(settings.crf)")
+        let opened = try CodecEncoder.openVideo(
+            settings, pixelFormat: av_get_pix_fmt(settings.pixelFormat), globalHeader: output.wantsGlobalHeader, path: output.path)
+        encoder = opened.encoder
+        timeBase = opened.timeBase
         streamIndex = try output.addStream(for: encoder, frameRate: settings.frameRate)
     }
 

@@ -1,3 +1,4 @@
+import CFFmpeg
 import Foundation
 
 /// How a `VideoWriter` encodes audio: FFmpeg's native AAC encoder (AAC-LC, planar float).
@@ -204,5 +205,62 @@ private struct EncodePresetFile: Decodable {
         case .keyNotFound(let key, let c): return "missing key \(key.stringValue) \(at(c))"
         @unknown default: return "\(error)"
         }
+    }
+}
+
+extension CodecEncoder {
+    /// Opens the video encoder `settings` describe, as every full re-encode in shotchain does (`VideoWriter`,
+    /// concat's `ConcatVideoEncoder`): the given size and pixel format, square pixels, time base 1/fps (the
+    /// rate reduced), fixed GOPs without scene-cut keyframes, limited range with BT.709 or BT.601 tags, the
+    /// preset, crf and profile where the encoder has those options.
+    /// - Returns: the open encoder and its time base (frame i has pts i).
+    static func openVideo(
+        _ settings: VideoEncodeSettings, pixelFormat: AVPixelFormat, globalHeader: Bool, path: String
+    ) throws -> (encoder: CodecEncoder, timeBase: AVRational, frameRate: AVRational) {
+        let encoder = try CodecEncoder(name: settings.codec, path: path)
+        let ctx = encoder.context
+        let bt709 = ColorSpec(name: settings.colorSpace)?.isBT709 ?? true
+        let rate = av_make_q(Int32(settings.frameRate.num), Int32(settings.frameRate.den))
+        var reduced = AVRational()
+        av_reduce(&reduced.num, &reduced.den, Int64(rate.num), Int64(rate.den), Int64(Int32.max))
+        let timeBase = av_inv_q(reduced)
+        ctx.pointee.width = Int32(settings.width)
+        ctx.pointee.height = Int32(settings.height)
+        ctx.pointee.time_base = timeBase
+        ctx.pointee.framerate = reduced
+        ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        ctx.pointee.pix_fmt = pixelFormat
+        ctx.pointee.gop_size = Int32(settings.gopFrames)
+        ctx.pointee.max_b_frames = Int32(settings.bFrames)
+        ctx.pointee.color_range = AVCOL_RANGE_MPEG
+        ctx.pointee.color_primaries = bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M
+        ctx.pointee.color_trc = bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M
+        ctx.pointee.colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
+        ctx.pointee.thread_count = 0
+        if globalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
+        try encoder.setOptionIfKnown("preset", settings.preset)
+        try encoder.setOptionIfKnown("crf", String(settings.crf))
+        if let profile = settings.profile { try encoder.setOptionIfKnown("profile", profile) }
+        switch encoder.name {
+        case "libx264":
+            // A fixed GOP: keyframes exactly every gopFrames frames, none at scene cuts.
+            try encoder.setOption("x264-params", "scenecut=0")
+        case "libx265":
+            try encoder.setOption("x265-params", "scenecut=0:log-level=error")
+        default:
+            break
+        }
+        let profileText = settings.profile.map { "profile \($0), " } ?? ""
+        try encoder.open(
+            describing:
+                "\(profileText)\(settings.pixelFormat), \(settings.width)x\(settings.height), \(settings.frameRate) fps, "
+                + "preset \(settings.preset), crf \(settings.crf)")
+        return (encoder, timeBase, reduced)
+    }
+
+    /// Sets an encoder option when the encoder has it (libx264 has them all); other encoders skip it.
+    func setOptionIfKnown(_ key: String, _ value: String) throws {
+        guard av_opt_find(context.pointee.priv_data, key, nil, 0, 0) != nil else { return }
+        try setOption(key, value)
     }
 }

@@ -218,43 +218,12 @@ private final class VideoTrack {
         width = settings.width
         height = settings.height
         bt709 = ColorSpec(name: settings.colorSpace)?.isBT709 ?? true
-        encoder = try CodecEncoder(name: settings.codec, path: output.path)
+        let opened = try CodecEncoder.openVideo(
+            settings, pixelFormat: pixelFormat, globalHeader: output.wantsGlobalHeader, path: output.path)
+        encoder = opened.encoder
+        timeBase = opened.timeBase
         let ctx = encoder.context
-        // The reduced 1/fps: frame i has pts i, and movenc's track time scale follows from it.
-        let rate = av_make_q(Int32(settings.frameRate.num), Int32(settings.frameRate.den))
-        var reduced = AVRational()
-        av_reduce(&reduced.num, &reduced.den, Int64(rate.num), Int64(rate.den), Int64(Int32.max))
-        timeBase = av_inv_q(reduced)
-        ctx.pointee.width = Int32(width)
-        ctx.pointee.height = Int32(height)
-        ctx.pointee.time_base = timeBase
-        ctx.pointee.framerate = reduced
-        ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        ctx.pointee.pix_fmt = pixelFormat
-        ctx.pointee.gop_size = Int32(settings.gopFrames)
-        ctx.pointee.max_b_frames = Int32(settings.bFrames)
-        ctx.pointee.color_range = AVCOL_RANGE_MPEG
-        ctx.pointee.color_primaries = bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M
-        ctx.pointee.color_trc = bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M
-        ctx.pointee.colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M
-        ctx.pointee.thread_count = 0
-        if output.wantsGlobalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        try Self.setOptionIfKnown(encoder, "preset", settings.preset)
-        try Self.setOptionIfKnown(encoder, "crf", String(settings.crf))
-        if let profile = settings.profile { try Self.setOptionIfKnown(encoder, "profile", profile) }
-        switch encoder.name {
-        case "libx264":
-            // A fixed GOP: keyframes exactly every gopFrames frames, none at scene cuts.
-            try encoder.setOption("x264-params", "scenecut=0")
-        case "libx265":
-            try encoder.setOption("x265-params", "scenecut=0:log-level=error")
-        default:
-            break
-        }
-        var profileText = ""
-        if let profile = settings.profile { profileText = "profile \(profile), " }
-        try encoder.open(
-            describing: "\(profileText)\(settings.pixelFormat), \(width)x\(height), \(settings.frameRate) fps, preset \(settings.preset)")
+        let reduced = opened.frameRate
         streamIndex = try output.addStream(for: encoder, frameRate: Rational(reduced))
 
         yuv.pointer.pointee.format = pixelFormat.rawValue
@@ -267,12 +236,6 @@ private final class VideoTrack {
         if av_frame_get_buffer(yuv.pointer, 0) < 0 {
             throw MediaError.encodeFailed(path: output.path, detail: "cannot allocate a \(width)x\(height) picture")
         }
-    }
-
-    /// Sets an encoder option when the encoder has it (libx264 has them all); other encoders skip it.
-    static func setOptionIfKnown(_ encoder: CodecEncoder, _ key: String, _ value: String) throws {
-        guard av_opt_find(encoder.context.pointee.priv_data, key, nil, 0, 0) != nil else { return }
-        try encoder.setOption(key, value)
     }
 
     func append(_ image: PixelImage, index: Int64, output: OutputContainer) throws {
