@@ -124,9 +124,8 @@ final class GOPReencoder {
         return encoder
     }
 
-    /// Encodes `frames` (display order, timestamps in the source time base) as one IDR-first GOP and returns
-    /// the packets in decode order, length-prefixed like the source's, pts in the source time base.
-    func encode(_ frames: [Frame]) throws -> [Packet] {
+    /// Starts a new IDR-first GOP fed one frame at a time (see `Session`).
+    func begin() throws -> Session {
         let encoder: CodecEncoder
         do {
             encoder = try Self.open(setup, path: path)
@@ -137,14 +136,33 @@ final class GOPReencoder {
         guard Array(UnsafeBufferPointer(start: ctx.extradata, count: Int(ctx.extradata_size))) == encoderExtradata else {
             throw MediaError.encodeFailed(path: path, detail: "libx264 produced different parameter sets for the same settings")
         }
-        var out: [Packet] = []
-        let sink: (Packet) throws -> Void = { packet in out.append(try self.lengthPrefixed(packet)) }
-        for (i, frame) in frames.enumerated() {
-            frame.pointer.pointee.pict_type = i == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
-            try encoder.encode(frame, into: sink)
+        return Session(owner: self, encoder: encoder)
+    }
+
+    /// One GOP being encoded: frames go in as they are decoded (display order, timestamps in the source time
+    /// base), packets come out in decode order, length-prefixed like the source's, pts in the source time base.
+    /// Only a few frames are ever held (libx264's lookahead and frame threads).
+    final class Session {
+        private let owner: GOPReencoder
+        private let encoder: CodecEncoder
+        private(set) var framesIn = 0
+
+        fileprivate init(owner: GOPReencoder, encoder: CodecEncoder) {
+            self.owner = owner
+            self.encoder = encoder
         }
-        try encoder.encode(nil, into: sink)
-        return out
+
+        /// Encodes `frame` (the first becomes the IDR) and hands the packets ready so far to `sink`.
+        func send(_ frame: Frame, into sink: (Packet) throws -> Void) throws {
+            frame.pointer.pointee.pict_type = framesIn == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+            framesIn += 1
+            try encoder.encode(frame) { try sink(try owner.lengthPrefixed($0)) }
+        }
+
+        /// Drains the encoder into `sink`.
+        func finish(into sink: (Packet) throws -> Void) throws {
+            try encoder.encode(nil) { try sink(try owner.lengthPrefixed($0)) }
+        }
     }
 
     /// The packet's Annex B NAL units rewritten with big-endian length prefixes (parameter sets and access
