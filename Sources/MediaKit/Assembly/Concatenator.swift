@@ -333,6 +333,7 @@ final class CopyAssembler {
             }
             lastDts = dts
             try output.writeRescaled(p, stream: videoOut)
+            try audioEncoder?.writeReady()
         }
 
         /// Writes an encoded packet of `seamGOP` (pts in the encoder's time base).
