@@ -323,6 +323,22 @@ final class CopyAssembler {
         var totalFrames = 0
         var pending: PendingTail?
         let packet = Packet()
+        // drop-first: the seam GOPs are encoded by worker jobs, one per core (at most 4), the later ones while
+        // this thread writes the earlier.
+        var jobs: [Int: HeadGOPJob] = [:]
+        defer { for job in jobs.values { job.cancel() } }
+        let jobsAhead = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        var lastLaunched = 0
+        func launchJobs(upTo last: Int) {
+            guard let gop, seam == .dropFirst else { return }
+            while lastLaunched < min(last, facts.count - 1) {
+                lastLaunched += 1
+                let job = HeadGOPJob(path: facts[lastLaunched].path, gop: gop, outputTimeBase: outTB)
+                jobs[lastLaunched] = job
+                job.start()
+            }
+        }
+        launchJobs(upTo: jobsAhead)
 
         func write(_ p: Packet, pts: Int64, dts: Int64, path: String) throws {
             p.pointer.pointee.pts = pts
@@ -422,7 +438,10 @@ final class CopyAssembler {
                 try encode(frame, outputPts: pts, into: seamGOP!)
             }
 
-            let head = (smart && k > 0) ? try GOPDecoder(segment: seg, part: "first GOP", onFrame: headFrame) : nil
+            launchJobs(upTo: k + jobsAhead - 1)
+            let job = jobs[k]
+            var jobPackets = 0  // video packets skipped because `job` re-encodes them
+            let head = (smart && k > 0 && job == nil) ? try GOPDecoder(segment: seg, part: "first GOP", onFrame: headFrame) : nil
             var tail: GOPDecoder? = nil
 
             func finishHead(_ head: GOPDecoder) throws {
@@ -438,6 +457,19 @@ final class CopyAssembler {
                 reencoded = headFrames - headDrop
                 framesOut = fact.frameCount - headDrop
             }
+            /// Writes the job's packets in place of the skipped ones.
+            func finishJob(_ job: HeadGOPJob, isWholeSegment: Bool) throws {
+                let result = try job.wait()
+                jobs[k] = nil
+                guard result.packetCount == jobPackets, result.isWholeSegment == isWholeSegment else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP read differently on the second pass")
+                }
+                dropTicks = result.dropTicks
+                for p in result.packets { try write(p, pts: p.pts + offset, dts: p.dts + offset, path: seg.path) }
+                reencoded = max(0, result.frames - 1)
+                framesOut = fact.frameCount - 1
+            }
+            var inJobGOP = job != nil
             while try seg.container.read(into: packet) {
                 if packet.streamIndex == seg.audioIndex {
                     try segAudio?.decode(packet, videoStart: videoStart)
@@ -447,6 +479,14 @@ final class CopyAssembler {
                 if delay == nil {
                     let firstDts = packet.dts == cff_AV_NOPTS_VALUE ? 0 : packet.dts
                     delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
+                }
+                if let job, inJobGOP {
+                    if !(packet.isKeyframe && jobPackets > 0) {
+                        jobPackets += 1
+                        continue
+                    }
+                    inJobGOP = false
+                    try finishJob(job, isWholeSegment: false)
                 }
                 if let head, !head.done {
                     if !(packet.isKeyframe && head.packetCount > 0) {
@@ -471,6 +511,7 @@ final class CopyAssembler {
                 try write(packet, pts: pts + base!, dts: dts + base!, path: seg.path)
             }
             if let head, !head.done { try finishHead(head) }
+            if let job, inJobGOP { try finishJob(job, isWholeSegment: true) }
             if let tail {
                 try tail.finish()
                 guard kept.count == blend else {
@@ -530,11 +571,12 @@ final class GOPDecoder {
     /// "first GOP" or "last GOP", for errors.
     let part: String
 
-    init(segment: ConcatSegment, part: String, onFrame: @escaping (Frame) throws -> Void) throws {
+    /// - Parameter threads: decoder threads (0: FFmpeg's choice).
+    init(segment: ConcatSegment, part: String, threads: Int32 = 0, onFrame: @escaping (Frame) throws -> Void) throws {
         path = segment.path
         self.part = part
         self.onFrame = onFrame
-        decoder = try CodecDecoder(container: segment.container, stream: segment.videoIndex)
+        decoder = try CodecDecoder(container: segment.container, stream: segment.videoIndex, threads: threads)
     }
 
     func add(_ packet: Packet) throws {

@@ -4,7 +4,8 @@ import CFFmpeg
 /// GOPs: the encoder's SPS/PPS get ids the source does not use and are added to the source's avcC record,
 /// so one sample description covers both (research §3.3 (1c)). Every GOP starts with an IDR and has no
 /// B-frames; its decode timestamps are shifted back by the source's reorder delay so DTS stays increasing.
-final class GOPReencoder {
+/// Immutable once made: `begin` may be called from several threads (each session is used by one).
+final class GOPReencoder: @unchecked Sendable {
     /// The time base frame timestamps passed to `encode` are in (the first segment's video time base).
     var timeBase: AVRational { setup.timeBase }
     /// The merged avcC record for the output stream.
@@ -94,7 +95,7 @@ final class GOPReencoder {
         extradata = merged.bytes
     }
 
-    private static func open(_ s: Setup, path: String) throws -> CodecEncoder {
+    private static func open(_ s: Setup, threads: Int32 = 0, path: String) throws -> CodecEncoder {
         let encoder = try CodecEncoder(name: "libx264", path: path)
         let ctx = encoder.context
         ctx.pointee.width = s.width
@@ -111,7 +112,7 @@ final class GOPReencoder {
         ctx.pointee.color_trc = s.trc
         ctx.pointee.colorspace = s.space
         ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
-        ctx.pointee.thread_count = 0
+        ctx.pointee.thread_count = threads
         try encoder.setOption("preset", s.preset)
         try encoder.setOption("crf", String(s.crf))
         try encoder.setOption("profile", s.profile)
@@ -125,10 +126,11 @@ final class GOPReencoder {
     }
 
     /// Starts a new IDR-first GOP fed one frame at a time (see `Session`).
-    func begin() throws -> Session {
+    /// - Parameter threads: libx264 threads (0: its own choice, frame threads for the cores).
+    func begin(threads: Int32 = 0) throws -> Session {
         let encoder: CodecEncoder
         do {
-            encoder = try Self.open(setup, path: path)
+            encoder = try Self.open(setup, threads: threads, path: path)
         } catch let error as Unavailable {
             throw MediaError.encodeFailed(path: path, detail: error.reason)
         }
