@@ -135,6 +135,8 @@ final class ConcatAudioEncoder: @unchecked Sendable {
     private let output: OutputContainer
     private let timeBase: AVRational
     private let queue = DispatchQueue(label: "shotchain.concat.aac")
+    /// At most two blocks of samples waiting or being encoded: the muxer holds the video written meanwhile.
+    private let slots = DispatchSemaphore(value: 2)
 
     // Touched only on `queue` once `init` has returned.
     private let encoder: CodecEncoder
@@ -169,9 +171,12 @@ final class ConcatAudioEncoder: @unchecked Sendable {
     }
 
     /// Queues samples for the worker (which encodes every whole frame) and writes the packets already encoded.
+    /// Waits while two earlier blocks are still queued.
     func append(_ planes: [[Float]]) throws {
         try writeReady()
+        slots.wait()
         queue.async { [self] in
+            defer { slots.signal() }
             do {
                 try encodeWhole(planes)
             } catch {
