@@ -41,16 +41,17 @@ final class HeadGOPJob: @unchecked Sendable {
         self.outputTimeBase = outputTimeBase
     }
 
-    /// Starts the work on a global queue.
+    /// Starts the work on a new thread (not a pooled one: a finished thread's malloc arena, holding what libx264
+    /// freed, is handed to the next new thread instead of every pool thread keeping its own).
     func start() {
-        DispatchQueue.global().async { [self] in
+        Thread { [self] in
             do {
                 outcome = try run()
             } catch {
                 failure = error
             }
             finished.signal()
-        }
+        }.start()
     }
 
     /// Asks the worker to stop at the next packet or frame (its result is then never used).
