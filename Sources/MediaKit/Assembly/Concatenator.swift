@@ -333,7 +333,9 @@ final class CopyAssembler {
             guard let gop, seam == .dropFirst else { return }
             while lastLaunched < min(last, facts.count - 1) {
                 lastLaunched += 1
-                let job = HeadGOPJob(path: facts[lastLaunched].path, gop: gop, outputTimeBase: outTB)
+                let job = HeadGOPJob(
+                    path: facts[lastLaunched].path, gop: gop, outputTimeBase: outTB,
+                    encoderThreads: lastLaunched == facts.count - 1 ? 0 : 1)
                 jobs[lastLaunched] = job
                 job.start()
             }

@@ -6,9 +6,9 @@ import Foundation
 ///
 /// The job opens its own demuxer on the segment and reads only the video packets up to the second keyframe;
 /// the calling thread skips the same packets and writes the job's packets in their place. Only the encoded
-/// packets (compressed) are kept; frames go to libx264 as they come out of the decoder. Decoder and encoder
-/// run single-threaded: the parallelism is across jobs (one per core), which saves libx264's per-GOP frame-thread
-/// ramp-up and drain, and the memory of its frame threads.
+/// packets (compressed) are kept; frames go to libx264 as they come out of the decoder. The decoder, and the
+/// encoder of all but the last job, run single-threaded: the parallelism is across jobs (one per core), which
+/// saves libx264's per-GOP frame-thread ramp-up and drain, and the memory of its frame threads.
 final class HeadGOPJob: @unchecked Sendable {
     /// What the job produced.
     struct Result {
@@ -28,6 +28,7 @@ final class HeadGOPJob: @unchecked Sendable {
     let path: String
     private let gop: GOPReencoder
     private let outputTimeBase: AVRational
+    private let encoderThreads: Int32
     private let finished = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var cancelled = false
@@ -35,10 +36,13 @@ final class HeadGOPJob: @unchecked Sendable {
     private var outcome: Result?
     private var failure: (any Error)?
 
-    init(path: String, gop: GOPReencoder, outputTimeBase: AVRational) {
+    /// - Parameter encoderThreads: libx264 threads: 1 while other jobs run alongside, 0 (its own choice) for
+    ///   the last job, which ends up running alone.
+    init(path: String, gop: GOPReencoder, outputTimeBase: AVRational, encoderThreads: Int32 = 1) {
         self.path = path
         self.gop = gop
         self.outputTimeBase = outputTimeBase
+        self.encoderThreads = encoderThreads
     }
 
     /// Starts the work on a new thread (not a pooled one: a finished thread's malloc arena, holding what libx264
@@ -84,7 +88,7 @@ final class HeadGOPJob: @unchecked Sendable {
         var session: GOPReencoder.Session?
         var firstOutputPts: Int64 = 0
         var duration: Int64?
-        let decoder = try GOPDecoder(segment: seg, part: "first GOP", threads: 1) { [gop] f in
+        let decoder = try GOPDecoder(segment: seg, part: "first GOP", threads: 1) { [gop, encoderThreads] f in
             frames += 1
             if frames == 1 {
                 firstFramePts = f.pts
@@ -93,7 +97,7 @@ final class HeadGOPJob: @unchecked Sendable {
             if frames == 2 { dropTicks = f.pts - firstFramePts }
             let pts = av_rescale_q(f.pts - seg.startPts - dropTicks, tb, outTB)
             if session == nil {
-                session = try gop.begin(threads: 1)
+                session = try gop.begin(threads: encoderThreads)
                 firstOutputPts = pts
             } else if duration == nil {
                 duration = pts - firstOutputPts
