@@ -92,6 +92,30 @@ import Testing
         for (t, expected) in zip(onsets, [0.0, 2, 4 - 1.0 / 24]) { #expect(abs(t - expected) <= Self.audioFrame + 1.0 / 24) }
     }
 
+    /// `drop-first` with later segments that are a single GOP each: those are re-encoded whole without their
+    /// first frame (the last one ends the file), the first segment is copied bit for bit, durations agree.
+    @Test func dropFirstReencodesSingleGOPSegments() throws {
+        let dir = TestCorpus.shared.scratchDirectory("concat-drop-short")
+        let a = try ConcatOracle.segment("a.mp4", in: dir)
+        let b = try ConcatOracle.segment("b.mp4", in: dir, .init(seconds: 1))
+        let c = try ConcatOracle.segment("c.mp4", in: dir, .init(seconds: 1))
+        let out = dir.appendingPathComponent("drop.mp4").path
+        let report = try Concatenator.concatenate([a, b, c], to: out, options: .init(seam: .dropFirst))
+
+        #expect(report.segments.map(\.reencodedFrames) == [0, 23, 23])
+        #expect(report.framesOut == 94)
+        #expect(try ConcatOracle.decodeErrors(out).isEmpty)
+        let md5 = try ConcatOracle.frameMD5s(out)
+        #expect(md5.count == 94)
+        #expect(Array(md5[0..<48]) == (try ConcatOracle.frameMD5s(a)))
+        #expect(try ConcatOracle.psnr(out, from: 48, b, from: 1, count: 23) > 35)
+        #expect(try ConcatOracle.psnr(out, from: 71, c, from: 1, count: 23) > 35)
+        let d = try ConcatOracle.durations(out)
+        #expect(d.frames == 94)
+        #expect(abs(d.video - 94.0 / 24) < 0.001)
+        #expect(abs((d.audio ?? 0) - d.video) <= Self.audioFrame)
+    }
+
     /// `crossfade=N` blends N frames per seam: the output has N fewer frames per seam, and durations agree.
     @Test(arguments: [1, 6])
     func crossfadeFrameCount(_ frames: Int) throws {

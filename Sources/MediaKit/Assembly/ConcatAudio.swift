@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// Collects one segment's decoded audio as planar float samples at the output rate and channel count.
 final class SegmentAudio {
@@ -122,18 +123,33 @@ final class SegmentAudio {
 }
 
 /// One AAC encoder for the whole output, fed planar float samples in whole frames.
-final class ConcatAudioEncoder {
-    let encoder: CodecEncoder
+///
+/// The encoding runs on a serial worker queue so that it overlaps the video work of the calling thread. Encoded
+/// packets come back through a lock-protected queue and are written to the muxer only on the calling thread
+/// (in `append`, `writeReady` and `finish`): libavformat contexts are not thread-safe.
+final class ConcatAudioEncoder: @unchecked Sendable {
     let streamIndex: Int
     let channels: Int
     let sampleRate: Int
     let frameSize: Int
+    private let output: OutputContainer
+    private let timeBase: AVRational
+    private let queue = DispatchQueue(label: "shotchain.concat.aac")
+    /// At most two blocks of samples waiting or being encoded: the muxer holds the video written meanwhile.
+    private let slots = DispatchSemaphore(value: 2)
+
+    // Touched only on `queue` once `init` has returned.
+    private let encoder: CodecEncoder
     private var fifo: [[Float]]
     private let frame = Frame()
     private var nextPts: Int64 = 0
-    private let pending = Packet()
-    private var hasPending = false
-    private let output: OutputContainer
+    /// The last packet out of the encoder, held back so `finish` can trim its duration.
+    private var held: Packet?
+
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var ready: [Packet] = []
+    private var failure: (any Error)?
 
     init(output: OutputContainer, sampleRate: Int, channels: Int, bitRate: Int) throws {
         self.output = output
@@ -149,12 +165,55 @@ final class ConcatAudioEncoder {
         if output.wantsGlobalHeader { ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
         try encoder.open(describing: "AAC \(sampleRate) Hz, \(channels) channels, \(bitRate) b/s")
         frameSize = Int(ctx.pointee.frame_size > 0 ? ctx.pointee.frame_size : 1024)
+        timeBase = ctx.pointee.time_base
         streamIndex = try output.addStream(for: encoder)
         fifo = Array(repeating: [], count: channels)
     }
 
-    /// Queues samples and encodes every whole frame.
+    /// Queues samples for the worker (which encodes every whole frame) and writes the packets already encoded.
+    /// Waits while two earlier blocks are still queued.
     func append(_ planes: [[Float]]) throws {
+        try writeReady()
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            do {
+                try encodeWhole(planes)
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
+        }
+    }
+
+    /// Writes the packets the worker has encoded so far (calling thread only); rethrows a worker failure.
+    func writeReady() throws {
+        let (packets, error) = lock.withLock {
+            defer { ready.removeAll(keepingCapacity: true) }
+            return (ready, failure)
+        }
+        if let error { throw error }
+        for p in packets { try output.write(p, stream: streamIndex, from: timeBase) }
+    }
+
+    /// Encodes what is left, drains the encoder and writes everything; the last packet ends exactly after the
+    /// last sample.
+    func finish() throws {
+        try queue.sync {
+            if let error = lock.withLock({ failure }) { throw error }  // an earlier `append` failed
+            if !fifo[0].isEmpty { try encode(from: 0, count: fifo[0].count) }
+            try encoder.encode(nil) { try self.take($0) }
+            if let held {
+                let p = held.pointer
+                let end = nextPts - p.pointee.pts
+                if end > 0 && end <= Int64(frameSize) { p.pointee.duration = end }
+                self.held = nil
+                lock.withLock { ready.append(held) }
+            }
+        }
+        try writeReady()
+    }
+
+    private func encodeWhole(_ planes: [[Float]]) throws {
         for c in 0..<channels { fifo[c].append(contentsOf: planes[c]) }
         var done = 0
         while fifo[0].count - done >= frameSize {
@@ -162,18 +221,6 @@ final class ConcatAudioEncoder {
             done += frameSize
         }
         if done > 0 { for c in 0..<channels { fifo[c].removeFirst(done) } }
-    }
-
-    /// Encodes what is left and drains the encoder; the last packet ends exactly after the last sample.
-    func finish() throws {
-        if !fifo[0].isEmpty { try encode(from: 0, count: fifo[0].count) }
-        try encoder.encode(nil) { try self.write($0) }
-        guard hasPending else { return }
-        let p = pending.pointer
-        let end = nextPts - p.pointee.pts
-        if end > 0 && end <= Int64(frameSize) { p.pointee.duration = end }
-        hasPending = false
-        try output.write(pending, stream: streamIndex, from: encoder.context.pointee.time_base)
     }
 
     private func encode(from start: Int, count: Int) throws {
@@ -186,15 +233,14 @@ final class ConcatAudioEncoder {
         }
         f.pointee.pts = nextPts
         nextPts += Int64(count)
-        try encoder.encode(frame) { try self.write($0) }
+        try encoder.encode(frame) { try self.take($0) }
     }
 
-    private func write(_ packet: Packet) throws {
-        if hasPending {
-            hasPending = false
-            try output.write(pending, stream: streamIndex, from: encoder.context.pointee.time_base)
-        }
-        av_packet_move_ref(pending.pointer, packet.pointer)
-        hasPending = true
+    /// Keeps `packet` (valid only during the call) as the held one and queues the previously held one.
+    private func take(_ packet: Packet) throws {
+        let p = Packet()
+        av_packet_move_ref(p.pointer, packet.pointer)
+        if let held { lock.withLock { ready.append(held) } }
+        held = p
     }
 }

@@ -267,12 +267,32 @@ final class CopyAssembler {
 
     private var lastDts = Int64.min
 
-    /// The last GOP of a segment, decoded, waiting for the next segment's first frames.
+    /// A re-encoded GOP in progress; its packets are written as libx264 hands them over.
+    private final class SeamGOP {
+        let session: GOPReencoder.Session
+        /// The copied stream's DTS lag (output time base): encoded packets get `dts = pts - delay`.
+        let delay: Int64
+        let path: String
+        var firstPts: Int64 = 0
+        /// Output ticks between the first two frames (the encoded packets' duration), once known.
+        var duration: Int64?
+        /// Packets that came out before `duration` was known.
+        var held: [Packet] = []
+
+        init(session: GOPReencoder.Session, delay: Int64, path: String) {
+            self.session = session
+            self.delay = delay
+            self.path = path
+        }
+    }
+
+    /// The last GOP of a segment: its frames before the last N are already encoded; the last N wait to be
+    /// blended with the next segment's first frames into the same GOP.
     private struct PendingTail {
+        var gop: SeamGOP
         var frames: [Frame]
         /// Output pts (output time base) of each frame.
         var outputPts: [Int64]
-        var path: String
     }
 
     func run() throws -> ([ConcatReport.Segment], Int, Double) {
@@ -309,6 +329,24 @@ final class CopyAssembler {
         var totalFrames = 0
         var pending: PendingTail?
         let packet = Packet()
+        // drop-first: the seam GOPs are encoded by worker jobs, one per core (at most 4), the later ones while
+        // this thread writes the earlier.
+        var jobs: [Int: HeadGOPJob] = [:]
+        defer { for job in jobs.values { job.cancel() } }
+        let jobsAhead = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        var lastLaunched = 0
+        func launchJobs(upTo last: Int) {
+            guard let gop, seam == .dropFirst else { return }
+            while lastLaunched < min(last, facts.count - 1) {
+                lastLaunched += 1
+                let job = HeadGOPJob(
+                    path: facts[lastLaunched].path, gop: gop, outputTimeBase: outTB,
+                    encoderThreads: lastLaunched == facts.count - 1 ? 0 : 1)
+                jobs[lastLaunched] = job
+                job.start()
+            }
+        }
+        launchJobs(upTo: jobsAhead)
 
         func write(_ p: Packet, pts: Int64, dts: Int64, path: String) throws {
             p.pointer.pointee.pts = pts
@@ -319,18 +357,46 @@ final class CopyAssembler {
             }
             lastDts = dts
             try output.writeRescaled(p, stream: videoOut)
+            try audioEncoder?.writeReady()
         }
 
-        /// Encodes frames (output pts given) as one GOP and writes it; `delay` is the copied stream's DTS lag.
-        func encode(_ frames: [Frame], outputPts: [Int64], delay: Int64, path: String) throws {
-            guard let gop, !frames.isEmpty else { return }
-            for (f, pts) in zip(frames, outputPts) { f.pointer.pointee.pts = av_rescale_q(pts, outTB, gop.timeBase) }
-            let duration = frames.count > 1 ? (outputPts[1] - outputPts[0]) : 1
-            for p in try gop.encode(frames) {
-                let pts = av_rescale_q(p.pts, gop.timeBase, outTB)
-                p.pointer.pointee.duration = max(1, duration)
-                try write(p, pts: pts, dts: pts - delay, path: path)
+        /// Writes an encoded packet of `seamGOP` (pts in the encoder's time base).
+        func writeEncoded(_ p: Packet, _ seamGOP: SeamGOP) throws {
+            guard let gop, let duration = seamGOP.duration else { return seamGOP.held.append(p) }
+            let pts = av_rescale_q(p.pts, gop.timeBase, outTB)
+            p.pointer.pointee.duration = max(1, duration)
+            try write(p, pts: pts, dts: pts - seamGOP.delay, path: seamGOP.path)
+        }
+
+        func setDuration(_ duration: Int64, _ seamGOP: SeamGOP) throws {
+            seamGOP.duration = duration
+            let held = seamGOP.held
+            seamGOP.held = []
+            for p in held { try writeEncoded(p, seamGOP) }
+        }
+
+        /// Starts a re-encoded GOP.
+        func beginGOP(delay: Int64, path: String) throws -> SeamGOP {
+            guard let gop else { throw MediaError.encodeFailed(path: displayPath, detail: "no seam encoder") }
+            return SeamGOP(session: try gop.begin(), delay: delay, path: path)
+        }
+
+        /// Encodes one frame (output pts given) into `seamGOP` and writes the packets that are ready.
+        func encode(_ frame: Frame, outputPts: Int64, into seamGOP: SeamGOP) throws {
+            guard let gop else { return }
+            if seamGOP.session.framesIn == 0 {
+                seamGOP.firstPts = outputPts
+            } else if seamGOP.duration == nil {
+                try setDuration(outputPts - seamGOP.firstPts, seamGOP)
             }
+            frame.pointer.pointee.pts = av_rescale_q(outputPts, outTB, gop.timeBase)
+            try seamGOP.session.send(frame) { try writeEncoded($0, seamGOP) }
+        }
+
+        /// Drains the encoder of `seamGOP` and writes the rest of its packets.
+        func finishGOP(_ seamGOP: SeamGOP) throws {
+            if seamGOP.duration == nil { try setDuration(1, seamGOP) }
+            try seamGOP.session.finish { try writeEncoded($0, seamGOP) }
         }
 
         for (k, fact) in facts.enumerated() {
@@ -343,48 +409,93 @@ final class CopyAssembler {
             let isLast = k == facts.count - 1
             // Copied packets: the whole segment is raised when its first DTS would not follow the last one.
             var base: Int64? = smart ? offset : nil
-            let head = (smart && k > 0) ? try HeadGOP(segment: seg) : nil
-            var tail: HeadGOP? = nil
             var dropTicks: Int64 = 0  // source time base
             var reencoded = 0
             var framesOut = fact.frameCount
-            var delay: Int64 = 0
-            func finishHead(_ head: HeadGOP) throws {
-                let (frames, firstDts) = try head.finish()
-                delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
-                guard frames.count > headDrop || (head.isWholeSegment && seam == .dropFirst && frames.count == 1) else {
-                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has only \(frames.count) frames")
+            var delay: Int64?  // output time base, from the segment's first video DTS
+            // The GOP being re-encoded in this segment (the head's, or the tail's).
+            var seamGOP: SeamGOP?
+            var headFrames = 0
+            var firstFramePts: Int64 = 0
+            var kept: [(frame: Frame, pts: Int64)] = []
+
+            /// A frame of the first GOP, in display order: dropped, blended with the previous tail or encoded.
+            func headFrame(_ f: Frame) throws {
+                let i = headFrames
+                headFrames += 1
+                if i == 0 { firstFramePts = f.pts }
+                if i < headDrop {
+                    guard blend > 0, let tail = pending else { return }
+                    let mixed = try Blend.mix(tail.frames[i], f, weight: Double(i + 1) / Double(blend + 1), path: displayPath)
+                    try encode(mixed, outputPts: tail.outputPts[i], into: tail.gop)
+                    return
                 }
-                dropTicks = frames.count > headDrop ? frames[headDrop].pts - frames[0].pts : seg.endPts - seg.startPts
-                let rest = Array(frames.dropFirst(headDrop))
-                var toEncode: [Frame] = []
-                var pts: [Int64] = []
-                if let tailPart = pending {
-                    let t = tailPart.frames.count
-                    toEncode = Array(tailPart.frames.prefix(t - blend))
-                    pts = Array(tailPart.outputPts.prefix(t - blend))
-                    for i in 0..<blend {
-                        let mixed = try Blend.mix(
-                            tailPart.frames[t - blend + i], frames[i], weight: Double(i + 1) / Double(blend + 1), path: displayPath)
-                        toEncode.append(mixed)
-                        pts.append(tailPart.outputPts[t - blend + i])
-                    }
-                    pending = nil
-                }
-                for f in rest {
-                    toEncode.append(f)
-                    pts.append(offset + av_rescale_q(f.pts - seg.startPts - dropTicks, tb, outTB))
-                }
-                reencoded = rest.count
-                framesOut = fact.frameCount - headDrop
-                try encode(toEncode, outputPts: pts, delay: delay, path: seg.path)
+                if i == headDrop { dropTicks = f.pts - firstFramePts }
+                if seamGOP == nil { seamGOP = try pending?.gop ?? beginGOP(delay: delay ?? 0, path: seg.path) }
+                try encode(f, outputPts: offset + av_rescale_q(f.pts - seg.startPts - dropTicks, tb, outTB), into: seamGOP!)
             }
+
+            /// A frame of the last GOP: all but the last `blend` are encoded at once.
+            func tailFrame(_ f: Frame) throws {
+                let keep = Frame()
+                av_frame_move_ref(keep.pointer, f.pointer)
+                kept.append((keep, (base ?? offset) + av_rescale_q(keep.pts - seg.startPts - dropTicks, tb, outTB)))
+                guard kept.count > blend else { return }
+                let (frame, pts) = kept.removeFirst()
+                if seamGOP == nil { seamGOP = try beginGOP(delay: delay ?? 0, path: seg.path) }
+                try encode(frame, outputPts: pts, into: seamGOP!)
+            }
+
+            launchJobs(upTo: k + jobsAhead - 1)
+            let job = jobs[k]
+            var jobPackets = 0  // video packets skipped because `job` re-encodes them
+            let head = (smart && k > 0 && job == nil) ? try GOPDecoder(segment: seg, part: "first GOP", onFrame: headFrame) : nil
+            var tail: GOPDecoder? = nil
+
+            func finishHead(_ head: GOPDecoder) throws {
+                try head.finish()
+                guard headFrames > headDrop || (head.isWholeSegment && seam == .dropFirst && headFrames == 1) else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has only \(headFrames) frames")
+                }
+                if headFrames <= headDrop { dropTicks = seg.endPts - seg.startPts }
+                if pending != nil && seamGOP == nil { seamGOP = pending?.gop }
+                pending = nil
+                if let seamGOP { try finishGOP(seamGOP) }
+                seamGOP = nil
+                reencoded = headFrames - headDrop
+                framesOut = fact.frameCount - headDrop
+            }
+            /// Writes the job's packets in place of the skipped ones.
+            func finishJob(_ job: HeadGOPJob, isWholeSegment: Bool) throws {
+                let result = try job.wait()
+                jobs[k] = nil
+                guard result.packetCount == jobPackets, result.isWholeSegment == isWholeSegment else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP read differently on the second pass")
+                }
+                dropTicks = result.dropTicks
+                for p in result.packets { try write(p, pts: p.pts + offset, dts: p.dts + offset, path: seg.path) }
+                reencoded = max(0, result.frames - 1)
+                framesOut = fact.frameCount - 1
+            }
+            var inJobGOP = job != nil
             while try seg.container.read(into: packet) {
                 if packet.streamIndex == seg.audioIndex {
                     try segAudio?.decode(packet, videoStart: videoStart)
                     continue
                 }
                 guard packet.streamIndex == seg.videoIndex else { continue }
+                if delay == nil {
+                    let firstDts = packet.dts == cff_AV_NOPTS_VALUE ? 0 : packet.dts
+                    delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
+                }
+                if let job, inJobGOP {
+                    if !(packet.isKeyframe && jobPackets > 0) {
+                        jobPackets += 1
+                        continue
+                    }
+                    inJobGOP = false
+                    try finishJob(job, isWholeSegment: false)
+                }
                 if let head, !head.done {
                     if !(packet.isKeyframe && head.packetCount > 0) {
                         try head.add(packet)
@@ -394,7 +505,7 @@ final class CopyAssembler {
                     try finishHead(head)
                 }
                 if blend > 0 && !isLast && tail == nil && packet.isKeyframe && packet.dts == seg.lastKeyframeDts {
-                    tail = try HeadGOP(segment: seg)
+                    tail = try GOPDecoder(segment: seg, part: "last GOP", onFrame: tailFrame)
                 }
                 if let tail {
                     try tail.add(packet)
@@ -408,14 +519,17 @@ final class CopyAssembler {
                 try write(packet, pts: pts + base!, dts: dts + base!, path: seg.path)
             }
             if let head, !head.done { try finishHead(head) }
+            if let job, inJobGOP { try finishJob(job, isWholeSegment: true) }
             if let tail {
-                let (frames, firstDts) = try tail.finish()
-                let segBase = base ?? offset
-                pending = PendingTail(
-                    frames: frames,
-                    outputPts: frames.map { segBase + av_rescale_q($0.pts - seg.startPts - dropTicks, tb, outTB) }, path: seg.path)
-                _ = firstDts
-                reencoded += frames.count
+                try tail.finish()
+                guard kept.count == blend else {
+                    throw MediaError.decodeFailed(path: seg.path, detail: "the last GOP has only \(tail.frameCount) frames")
+                }
+                let gop = try seamGOP ?? beginGOP(delay: delay ?? 0, path: seg.path)
+                pending = PendingTail(gop: gop, frames: kept.map(\.frame), outputPts: kept.map(\.pts))
+                kept = []
+                seamGOP = nil
+                reencoded += tail.frameCount
             }
             try segAudio?.decode(nil, videoStart: videoStart)
             let segStart = base ?? offset
@@ -450,44 +564,54 @@ final class CopyAssembler {
     }
 }
 
-/// The first GOP of a segment: its packets are decoded as they are read, frames kept in display order.
-final class HeadGOP {
+/// A GOP of a segment decoded as its packets are read: every frame goes to `onFrame` as soon as the decoder
+/// hands it over (in display order, pts set to the best-effort timestamp; the frame is reused afterwards).
+final class GOPDecoder {
     private let decoder: CodecDecoder
     private let decoded = Frame()
-    private var frames: [Frame] = []
+    private let onFrame: (Frame) throws -> Void
     private(set) var packetCount = 0
+    private(set) var frameCount = 0
     private(set) var done = false
-    private var firstDts = Int64.max
+    private var lastPts = Int64.min
     var isWholeSegment = true
     let path: String
+    /// "first GOP" or "last GOP", for errors.
+    let part: String
 
-    init(segment: ConcatSegment) throws {
+    /// - Parameter threads: decoder threads (0: FFmpeg's choice).
+    init(segment: ConcatSegment, part: String, threads: Int32 = 0, onFrame: @escaping (Frame) throws -> Void) throws {
         path = segment.path
-        decoder = try CodecDecoder(container: segment.container, stream: segment.videoIndex)
+        self.part = part
+        self.onFrame = onFrame
+        decoder = try CodecDecoder(container: segment.container, stream: segment.videoIndex, threads: threads)
     }
 
     func add(_ packet: Packet) throws {
         packetCount += 1
-        if packet.dts != cff_AV_NOPTS_VALUE { firstDts = min(firstDts, packet.dts) }
         _ = try decoder.send(packet)
         try receive()
     }
 
     private func receive() throws {
         while try decoder.receive(into: decoded) == .frame {
-            if decoded.isCorrupt { throw MediaError.decodeFailed(path: path, detail: "a frame of the first GOP is corrupt") }
-            let f = Frame()
-            av_frame_move_ref(f.pointer, decoded.pointer)
-            f.pointer.pointee.pts = f.bestEffortTimestamp
-            frames.append(f)
+            defer { decoded.unref() }
+            if decoded.isCorrupt { throw MediaError.decodeFailed(path: path, detail: "a frame of the \(part) is corrupt") }
+            let pts = decoded.bestEffortTimestamp
+            guard pts != cff_AV_NOPTS_VALUE, pts > lastPts else {
+                throw MediaError.decodeFailed(path: path, detail: "the frames of the \(part) are not decoded in display order")
+            }
+            lastPts = pts
+            decoded.pointer.pointee.pts = pts
+            frameCount += 1
+            try onFrame(decoded)
         }
     }
 
-    /// Drains the decoder; returns the frames sorted by pts and the GOP's first DTS.
-    func finish() throws -> ([Frame], Int64) {
+    /// Drains the decoder.
+    func finish() throws {
         _ = try decoder.send(nil)
         try receive()
         done = true
-        return (frames.sorted { $0.pts < $1.pts }, firstDts == Int64.max ? 0 : firstDts)
     }
 }

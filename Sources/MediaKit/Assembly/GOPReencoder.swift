@@ -4,7 +4,8 @@ import CFFmpeg
 /// GOPs: the encoder's SPS/PPS get ids the source does not use and are added to the source's avcC record,
 /// so one sample description covers both (research §3.3 (1c)). Every GOP starts with an IDR and has no
 /// B-frames; its decode timestamps are shifted back by the source's reorder delay so DTS stays increasing.
-final class GOPReencoder {
+/// Immutable once made: `begin` may be called from several threads (each session is used by one).
+final class GOPReencoder: @unchecked Sendable {
     /// The time base frame timestamps passed to `encode` are in (the first segment's video time base).
     var timeBase: AVRational { setup.timeBase }
     /// The merged avcC record for the output stream.
@@ -94,7 +95,7 @@ final class GOPReencoder {
         extradata = merged.bytes
     }
 
-    private static func open(_ s: Setup, path: String) throws -> CodecEncoder {
+    private static func open(_ s: Setup, threads: Int32 = 0, path: String) throws -> CodecEncoder {
         let encoder = try CodecEncoder(name: "libx264", path: path)
         let ctx = encoder.context
         ctx.pointee.width = s.width
@@ -111,7 +112,7 @@ final class GOPReencoder {
         ctx.pointee.color_trc = s.trc
         ctx.pointee.colorspace = s.space
         ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
-        ctx.pointee.thread_count = 0
+        ctx.pointee.thread_count = threads
         try encoder.setOption("preset", s.preset)
         try encoder.setOption("crf", String(s.crf))
         try encoder.setOption("profile", s.profile)
@@ -124,12 +125,12 @@ final class GOPReencoder {
         return encoder
     }
 
-    /// Encodes `frames` (display order, timestamps in the source time base) as one IDR-first GOP and returns
-    /// the packets in decode order, length-prefixed like the source's, pts in the source time base.
-    func encode(_ frames: [Frame]) throws -> [Packet] {
+    /// Starts a new IDR-first GOP fed one frame at a time (see `Session`).
+    /// - Parameter threads: libx264 threads (0: its own choice, frame threads for the cores).
+    func begin(threads: Int32 = 0) throws -> Session {
         let encoder: CodecEncoder
         do {
-            encoder = try Self.open(setup, path: path)
+            encoder = try Self.open(setup, threads: threads, path: path)
         } catch let error as Unavailable {
             throw MediaError.encodeFailed(path: path, detail: error.reason)
         }
@@ -137,14 +138,33 @@ final class GOPReencoder {
         guard Array(UnsafeBufferPointer(start: ctx.extradata, count: Int(ctx.extradata_size))) == encoderExtradata else {
             throw MediaError.encodeFailed(path: path, detail: "libx264 produced different parameter sets for the same settings")
         }
-        var out: [Packet] = []
-        let sink: (Packet) throws -> Void = { packet in out.append(try self.lengthPrefixed(packet)) }
-        for (i, frame) in frames.enumerated() {
-            frame.pointer.pointee.pict_type = i == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
-            try encoder.encode(frame, into: sink)
+        return Session(owner: self, encoder: encoder)
+    }
+
+    /// One GOP being encoded: frames go in as they are decoded (display order, timestamps in the source time
+    /// base), packets come out in decode order, length-prefixed like the source's, pts in the source time base.
+    /// Only a few frames are ever held (libx264's lookahead and frame threads).
+    final class Session {
+        private let owner: GOPReencoder
+        private let encoder: CodecEncoder
+        private(set) var framesIn = 0
+
+        fileprivate init(owner: GOPReencoder, encoder: CodecEncoder) {
+            self.owner = owner
+            self.encoder = encoder
         }
-        try encoder.encode(nil, into: sink)
-        return out
+
+        /// Encodes `frame` (the first becomes the IDR) and hands the packets ready so far to `sink`.
+        func send(_ frame: Frame, into sink: (Packet) throws -> Void) throws {
+            frame.pointer.pointee.pict_type = framesIn == 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+            framesIn += 1
+            try encoder.encode(frame) { try sink(try owner.lengthPrefixed($0)) }
+        }
+
+        /// Drains the encoder into `sink`.
+        func finish(into sink: (Packet) throws -> Void) throws {
+            try encoder.encode(nil) { try sink(try owner.lengthPrefixed($0)) }
+        }
     }
 
     /// The packet's Annex B NAL units rewritten with big-endian length prefixes (parameter sets and access
