@@ -134,13 +134,13 @@ import Testing
     @Test func quickPassSeesTheErrorsFrameThreadsDrop() async throws {
         let path = try await Self.corruptLastFrameFile("corrupt-quick")
         let reader = try VideoReader(path: path, pixelLimit: 100_000_000, frameThreads: true)
-        if case .found(let found) = try FrameExtractor.lastQuick(reader, skipNonReference: true) {
+        if case .found(let found) = try FrameExtractor.lastQuick(reader, tail: try .init(reader), skipNonReference: true) {
             Issue.record("the quick pass accepted the corrupt last frame (pts \(found.frame.timestamp))")
         }
         #expect(reader.decoder.errorMessageCount > 0)
         // The same file without damage passes the quick pass.
         let clean = try VideoReader(path: try await TestCorpus.shared.path(.bframesAAC), pixelLimit: 100_000_000, frameThreads: true)
-        guard case .found = try FrameExtractor.lastQuick(clean, skipNonReference: true) else {
+        guard case .found = try FrameExtractor.lastQuick(clean, tail: try .init(clean), skipNonReference: true) else {
             Issue.record("the quick pass refused an intact file")
             return
         }

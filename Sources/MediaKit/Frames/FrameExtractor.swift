@@ -26,16 +26,18 @@ public enum FrameExtractor {
             throw MediaError.invalidArgument("time \(t) is not a finite number of seconds >= 0")
         default: break
         }
-        if case .last = selector {
-            let found = try lastFrame(path: path, pixelLimit: options.pixelLimit)
-            return try found.finish(reader: found.reader!, pixelLimit: options.pixelLimit)
-        }
-        let reader = try VideoReader(path: path, pixelLimit: options.pixelLimit)
-        let found: FoundFrame
+        // `last` opens its own readers (with frame threads first); the other selectors share one.
+        let open = { try VideoReader(path: path, pixelLimit: options.pixelLimit) }
+        var found: FoundFrame
         switch selector {
-        case .first: found = try first(reader)
-        case .last: found = try last(reader)
+        case .last:
+            found = try lastFrame(path: path, pixelLimit: options.pixelLimit)
+        case .first:
+            let reader = try open()
+            found = try first(reader)
+            found.reader = reader
         case .index(let n):
+            let reader = try open()
             found = try byPresentationOrder(reader, path: path, pixelLimit: options.pixelLimit) { pts in
                 guard n < pts.count else {
                     throw MediaError.frameOutOfRange(
@@ -46,11 +48,13 @@ public enum FrameExtractor {
                 return n
             }
         case .time(let seconds):
+            let reader = try open()
             found = try byPresentationOrder(reader, path: path, pixelLimit: options.pixelLimit) { pts in
                 try frameIndex(at: seconds, pts: pts, reader: reader)
             }
         }
-        return try found.finish(reader: found.reader ?? reader, pixelLimit: options.pixelLimit)
+        guard let reader = found.reader else { throw MediaError.decodeFailed(path: path, detail: "no reader decoded the frame") }
+        return try found.finish(reader: reader, pixelLimit: options.pixelLimit)
     }
 
     /// Extracts the selected frame and writes it as an image whose type follows the extension of `output`.
@@ -92,10 +96,11 @@ public enum FrameExtractor {
     /// FFmpeg reports every decode error.
     static func lastFrame(path: String, pixelLimit: Int) throws -> FoundFrame {
         let quick = try VideoReader(path: path, pixelLimit: pixelLimit, frameThreads: true)
+        let tail = try TailIndex(quick)
         var attempts = 0
         for skipNonReference in [true, false] {
             attempts += 1
-            switch try lastQuick(quick, skipNonReference: skipNonReference) {
+            switch try lastQuick(quick, tail: tail, skipNonReference: skipNonReference) {
             case .found(var found):
                 found.reader = quick
                 found.seeks = attempts
@@ -109,7 +114,7 @@ public enum FrameExtractor {
             break
         }
         let reader = try VideoReader(path: path, pixelLimit: pixelLimit)
-        var found = try last(reader)
+        var found = try last(reader, tail: tail)
         if found.reader == nil { found.reader = reader }
         found.seeks += attempts
         return found
@@ -190,8 +195,7 @@ public enum FrameExtractor {
     /// The quick path for the last frame: one seek to the last keyframe and the tail decoded with frame threads
     /// (non-reference frames skipped when asked). The frame is accepted only when its pts is the greatest pts
     /// among the packets, the decoder returned no error, flagged nothing and logged no error from any thread.
-    static func lastQuick(_ reader: VideoReader, skipNonReference: Bool) throws -> QuickOutcome {
-        let tail = try TailIndex(reader)
+    static func lastQuick(_ reader: VideoReader, tail: TailIndex, skipNonReference: Bool) throws -> QuickOutcome {
         guard let target = endTimestamp(reader) ?? tail.keys.last, (try? reader.seek(to: target)) != nil else { return .unconfirmed }
         reader.decoder.context.pointee.skip_frame = skipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
         let errorsBefore = reader.decoder.errorMessageCount
@@ -210,9 +214,8 @@ public enum FrameExtractor {
     /// The last displayed frame without frame threads (research/ffmpeg.md §1.3): seek to the last keyframe
     /// and decode to the end, first skipping non-reference frames, then decoding all; step back one index
     /// keyframe at a time when nothing comes out; decode the whole stream as a last resort.
-    static func last(_ reader: VideoReader) throws -> FoundFrame {
+    static func last(_ reader: VideoReader, tail: TailIndex) throws -> FoundFrame {
         let path = reader.path
-        let tail = try TailIndex(reader)
         let keys = tail.keys
         var seekTarget = endTimestamp(reader) ?? keys.last
         var seeks = 0
