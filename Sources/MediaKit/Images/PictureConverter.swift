@@ -45,32 +45,32 @@ final class Scaler {
 
     /// Converts `source` into one packed plane at `destination` with `stride` bytes per row (room for every row).
     func scale(_ source: UnsafeMutablePointer<AVFrame>, into destination: UnsafeMutablePointer<UInt8>, stride: Int) -> Int32 {
-        let height = source.pointee.height
         var dstData: [UnsafeMutablePointer<UInt8>?] = [destination, nil, nil, nil]
         var dstStride: [Int32] = [Int32(stride), 0, 0, 0]
-        return withUnsafePointer(to: &source.pointee.data) { srcData in
-            withUnsafePointer(to: &source.pointee.linesize) { srcStride in
-                let s = UnsafeRawPointer(srcData).assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
-                let ss = UnsafeRawPointer(srcStride).assumingMemoryBound(to: Int32.self)
-                return sws_scale(context, s, ss, 0, height, &dstData, &dstStride)
-            }
-        }
+        return scale(source, dstData: &dstData, dstStride: &dstStride)
     }
 
     /// Converts `source` into `destination` (both allocated frames of the configured sizes and formats).
     func scale(_ source: UnsafeMutablePointer<AVFrame>, into destination: UnsafeMutablePointer<AVFrame>) throws -> Int32 {
+        withUnsafePointer(to: &destination.pointee.data) { dstData in
+            withUnsafePointer(to: &destination.pointee.linesize) { dstStride in
+                scale(
+                    source, dstData: UnsafeRawPointer(dstData).assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self),
+                    dstStride: UnsafeRawPointer(dstStride).assumingMemoryBound(to: Int32.self))
+            }
+        }
+    }
+
+    /// `sws_scale` of every row of `source` into the planes `dstData` with strides `dstStride`.
+    private func scale(
+        _ source: UnsafeMutablePointer<AVFrame>, dstData: UnsafePointer<UnsafeMutablePointer<UInt8>?>, dstStride: UnsafePointer<Int32>
+    ) -> Int32 {
         let height = source.pointee.height
         return withUnsafePointer(to: &source.pointee.data) { srcData in
             withUnsafePointer(to: &source.pointee.linesize) { srcStride in
-                withUnsafePointer(to: &destination.pointee.data) { dstData in
-                    withUnsafePointer(to: &destination.pointee.linesize) { dstStride in
-                        let s = UnsafeRawPointer(srcData).assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
-                        let ss = UnsafeRawPointer(srcStride).assumingMemoryBound(to: Int32.self)
-                        let d = UnsafeRawPointer(dstData).assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self)
-                        let ds = UnsafeRawPointer(dstStride).assumingMemoryBound(to: Int32.self)
-                        return sws_scale(context, s, ss, 0, height, d, ds)
-                    }
-                }
+                let s = UnsafeRawPointer(srcData).assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
+                let ss = UnsafeRawPointer(srcStride).assumingMemoryBound(to: Int32.self)
+                return sws_scale(context, s, ss, 0, height, dstData, dstStride)
             }
         }
     }
