@@ -449,15 +449,15 @@ final class CopyAssembler {
             launchJobs(upTo: k + jobsAhead - 1)
             let job = jobs[k]
             var jobPackets = 0  // video packets skipped because `job` re-encodes them
+            // The first GOP is decoded here only for crossfade: drop-first's always has a job (see `launchJobs`).
             let head = (smart && k > 0 && job == nil) ? try GOPDecoder(segment: seg, part: "first GOP", onFrame: headFrame) : nil
             var tail: GOPDecoder? = nil
 
             func finishHead(_ head: GOPDecoder) throws {
                 try head.finish()
-                guard headFrames > headDrop || (head.isWholeSegment && seam == .dropFirst && headFrames == 1) else {
+                guard headFrames > headDrop else {
                     throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP has only \(headFrames) frames")
                 }
-                if headFrames <= headDrop { dropTicks = seg.endPts - seg.startPts }
                 if pending != nil && seamGOP == nil { seamGOP = pending?.gop }
                 pending = nil
                 if let seamGOP { try finishGOP(seamGOP) }
@@ -501,7 +501,6 @@ final class CopyAssembler {
                         try head.add(packet)
                         continue
                     }
-                    head.isWholeSegment = false
                     try finishHead(head)
                 }
                 if blend > 0 && !isLast && tail == nil && packet.isKeyframe && packet.dts == seg.lastKeyframeDts {
@@ -574,7 +573,6 @@ final class GOPDecoder {
     private(set) var frameCount = 0
     private(set) var done = false
     private var lastPts = Int64.min
-    var isWholeSegment = true
     let path: String
     /// "first GOP" or "last GOP", for errors.
     let part: String
