@@ -312,7 +312,7 @@ public struct ChainRunner: Sendable {
             var request = try VerificationRequest(modelParameters: parameters, returns: .video)
             // No audio parameter: the models add no sound track.
             if request.audio == nil { request.audio = false }
-            report = try Verifier.verify(path, request)
+            report = Verifier.verify(info, request)
         } catch {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }

@@ -12,7 +12,12 @@ public enum Verifier {
     /// - Returns: the report; a failed check is not an error.
     /// - Throws: `MediaError` when the file cannot be read as media at all.
     public static func verify(_ path: String, _ request: VerificationRequest) throws -> VerificationReport {
-        let info = try MediaProbe.probe(path)
+        verify(try MediaProbe.probe(path), request)
+    }
+
+    /// Verifies an already probed file (`info.path`) against `request`; the same checks as `verify(_:_:)`.
+    public static func verify(_ info: MediaInfo, _ request: VerificationRequest) -> VerificationReport {
+        let path = info.path
         var checks: [VerificationCheck] = []
         let video = info.video
         let frameRate = video?.video?.frameRate?.isValid == true ? video!.video!.frameRate!.doubleValue : nil
