@@ -42,13 +42,13 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     case verificationFailed(shot: String, path: String, failures: [String])
     /// A shot could not be run (service error, bad download, media problem); the message names the cause.
     case shotFailed(shot: String, message: String)
-    /// A crash injected by a test (`ChainOptions.crashPoint`).
-    case injectedCrash(shot: String, point: CrashPoint)
+    /// The report (`report.json`, `report.md`, the contact sheet) could not be written; the shots are done.
+    case report(path: String, message: String)
 
     /// True when the input (storyboard, flags, journal) is at fault rather than the service.
     public var isBadInput: Bool {
         switch self {
-        case .unreadable, .invalid, .journalMismatch, .journal: return true
+        case .unreadable, .invalid, .journalMismatch, .journal, .report: return true
         default: return false
         }
     }
@@ -84,7 +84,7 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
         case .journal(let p, let m): return "journal \(p): \(m)"
         case .verificationFailed(let shot, let p, let f): return "shot \(shot): \(p) does not match the request: \(f.joined(separator: "; "))"
         case .shotFailed(let shot, let m): return "shot \(shot): \(m)"
-        case .injectedCrash(let shot, let point): return "shot \(shot): injected crash at \(point.rawValue)"
+        case .report(let p, let m): return "report \(p): \(m)"
         }
     }
 }

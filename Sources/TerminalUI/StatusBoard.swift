@@ -1,3 +1,5 @@
+import Foundation
+
 /// A block of status lines (one per job) redrawn in place on an interactive terminal, at most
 /// once per `minimumInterval`; on a pipe it prints a plain line only when a job's state changes.
 ///
@@ -10,7 +12,7 @@ public final class StatusBoard: @unchecked Sendable {
     private var drawnLineCount = 0
     private var lastDraw: ContinuousClock.Instant?
     private var dirty = false
-    private let lock = Mutex()
+    private let lock = NSLock()
 
     /// - Parameters:
     ///   - terminal: where to draw (usually stderr).
@@ -59,34 +61,6 @@ public final class StatusBoard: @unchecked Sendable {
         dirty = false
     }
 }
-
-/// A small lock (Foundation-free) for the board's state.
-final class Mutex: @unchecked Sendable {
-    #if canImport(Glibc)
-        private var mutex = pthread_mutex_t()
-    #endif
-    init() {
-        #if canImport(Glibc)
-            pthread_mutex_init(&mutex, nil)
-        #endif
-    }
-    deinit {
-        #if canImport(Glibc)
-            pthread_mutex_destroy(&mutex)
-        #endif
-    }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        #if canImport(Glibc)
-            pthread_mutex_lock(&mutex)
-            defer { pthread_mutex_unlock(&mutex) }
-        #endif
-        return try body()
-    }
-}
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Formats seconds as "m:ss" for elapsed and expected times.
 public func formatElapsed(_ seconds: Double) -> String {

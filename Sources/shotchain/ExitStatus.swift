@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MediaKit
 import Segmind
+import Storyboard
 
 /// The exit statuses shotchain uses, documented in `--help`.
 enum ExitStatus {
@@ -38,5 +39,13 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         if error.isBadInput { throw ExitCode(ExitStatus.badInput) }
         if error.isPending { throw ExitCode(ExitStatus.pending) }
         throw ExitCode(ExitStatus.serviceFailed)
+    } catch let error as StoryboardError {
+        printError(error.description)
+        if error.isBadInput { throw ExitCode(ExitStatus.badInput) }
+        if error.needsDecision { throw ExitCode(ExitStatus.pending) }
+        switch error {
+        case .overBudget, .budgetReached, .verificationFailed: throw ExitCode(ExitStatus.checkFailed)
+        default: throw ExitCode(ExitStatus.serviceFailed)
+        }
     }
 }

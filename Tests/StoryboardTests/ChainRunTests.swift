@@ -75,10 +75,13 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
         #expect(shot.requestID != nil)
         #expect(shot.costUSD != nil)
     }
-    #expect(report.shots[2].checks.contains { $0.hasPrefix("audio: expected yes, got yes (aac") })
-    #expect(report.shots[0].checks.contains("audio: expected no, got no"))
-    #expect(report.shots[0].checks.contains { $0.hasPrefix("decode: expected every frame decodes, got ") && $0.hasSuffix("frames decoded cleanly") })
-    #expect(report.shots[0].checks.contains { $0.hasPrefix("duration: expected 3 s") })
+    #expect(report.shots[2].checks.map(\.description).contains { $0.hasPrefix("audio: expected yes, got yes (aac") })
+    #expect(report.shots[0].checks.map(\.description).contains("audio: expected no, got no"))
+    #expect(
+        report.shots[0].checks.map(\.description).contains {
+            $0.hasPrefix("decode: expected every frame decodes, got ") && $0.hasSuffix("frames decoded cleanly")
+        })
+    #expect(report.shots[0].checks.map(\.description).contains { $0.hasPrefix("duration: expected 3 s") })
     // Each later shot's first frame is the previous shot's exact last frame (fitted, re-encoded).
     #expect(report.seams.count == 2)
     for seam in report.seams { #expect((seam.psnr ?? 0) >= 35, "\(seam)") }
@@ -113,7 +116,7 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
         #expect((afterSeam.psnr(secondFrame) ?? 0) >= 35, "\(shot) at \(index)")
     }
     let json = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
-    #expect(String(decoding: json, as: UTF8.self).contains("\"requestID\""))
+    #expect(String(decoding: json, as: UTF8.self).contains("\"request_id\""))
     #expect(String(decoding: json, as: UTF8.self).contains("\"final\" : \"final.mp4\""))
     #expect(FileManager.default.fileExists(atPath: out + "/report.md"))
     // The contact sheet: one row per shot, first and last frames as 320x180 thumbnails with 8 px gaps.

@@ -3,6 +3,7 @@ import Foundation
 import FrameServer
 import Logging
 import Segmind
+import Storyboard
 
 /// How `generate` serves local input files: the in-process frame server's address and the base its URLs are minted on.
 struct LocalInputOptions: ParsableArguments {
@@ -18,6 +19,18 @@ struct LocalInputOptions: ParsableArguments {
 
     @Option(name: .customLong("serve-port"), help: ArgumentHelp("TCP port for local inputs; 0 picks a free one.", valueName: "port"))
     var servePort = 0
+
+    /// The frame server's configuration: `--serve-host`, `--serve-port` and the public base, access log off.
+    ///
+    /// - Throws: `SegmindError.configuration` when the public base is not an absolute http(s) URL.
+    func configuration() throws -> FrameServerConfiguration {
+        do {
+            let base = try publicBase.map { text throws(FrameServerError) in try FrameServerConfiguration.validatedPublicBaseURL(text) }
+            return FrameServerConfiguration(host: serveHost, port: servePort, publicBaseURL: base, logsAccess: false)
+        } catch {
+            throw SegmindError.configuration("frame server for local inputs: \(String(describing: error))")
+        }
+    }
 
     /// `--public-url`, else a non-empty `SHOTCHAIN_PUBLIC_URL`.
     var publicBase: String? {
@@ -73,14 +86,11 @@ struct LocalInputServing {
         _ request: ValidatedRequest, announce: (String) -> Void, _ body: (ValidatedRequest) async throws -> Result
     ) async throws -> Result {
         guard !request.localInputs.isEmpty else { return try await body(request) }
+        var logger = Logger(label: "shotchain.generate.frameserver") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let configuration = try options.configuration()
         let server: FrameServer
-        do {
-            let base = try options.publicBase.map { text throws(FrameServerError) in try FrameServerConfiguration.validatedPublicBaseURL(text) }
-            var logger = Logger(label: "shotchain.generate.frameserver") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = .warning
-            server = try await FrameServer.start(
-                FrameServerConfiguration(host: options.serveHost, port: options.servePort, publicBaseURL: base, logsAccess: false), logger: logger)
-        } catch {
+        do { server = try await FrameServer.start(configuration, logger: logger) } catch {
             throw SegmindError.configuration("frame server for local inputs: \(String(describing: error))")
         }
         do {
@@ -101,22 +111,5 @@ struct LocalInputServing {
         guard var host = URL(string: baseURL)?.host?.lowercased() else { return false }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1"
-    }
-}
-
-/// `LocalInputPublisher` backed by a running `FrameServer`.
-struct FrameServerPublisher: LocalInputPublisher {
-    let server: FrameServer
-
-    func publish(_ input: LocalInput) async throws -> String {
-        do {
-            return try await server.publish(input.path).absoluteString
-        } catch {
-            throw SegmindError.configuration("\(input.parameter): \(String(describing: error))")
-        }
-    }
-
-    func unpublish(_ url: String) async {
-        if let url = URL(string: url) { await server.unpublish(url) }
     }
 }

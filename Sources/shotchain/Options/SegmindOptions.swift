@@ -33,8 +33,13 @@ struct ServiceOptions: ParsableArguments {
 }
 
 /// Prints a value as pretty JSON with sorted keys on stdout.
-func printJSON<T: Encodable>(_ value: T) throws {
+func printJSON<T: Encodable>(_ value: T, encoder: JSONEncoder = jsonEncoder()) throws {
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Pretty JSON with sorted keys and unescaped slashes.
+func jsonEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return encoder
 }

@@ -6,20 +6,6 @@ import Foundation
     import Darwin
 #endif
 
-/// A step of the run loop at which a test can inject a crash (`ChainOptions.crashPoint`).
-public enum CrashPoint: String, Sendable, CaseIterable, Codable {
-    /// After the `submitting` intent is on disk, before the submit is sent.
-    case afterIntent = "after-intent"
-    /// After the service accepted the submit, before its request id is on disk (the one window that cannot be closed).
-    case afterSubmitSent = "after-submit-sent"
-    /// After the request id is on disk, before the first poll.
-    case afterRequestID = "after-request-id"
-    /// After the output is downloaded and journaled, before it is verified.
-    case afterDownload = "after-download"
-    /// After the shot is journaled as completed.
-    case afterCompleted = "after-completed"
-}
-
 /// One line of the run journal.
 public struct JournalRecord: Sendable, Codable, Equatable {
     /// `submitting`, `submitted`, `downloaded`, `completed` or `resubmit`.

@@ -1,0 +1,31 @@
+import Segmind
+
+/// The first step of a shot: its request, validated against the model, with every local input (a storyboard file or
+/// an earlier shot's frame) still a file. A `LocalInputPublisher` then makes those files reachable for the job.
+struct InputPublication {
+    /// The picture each earlier shot hands on (its exact last frame, or its image), by shot id, as absolute paths.
+    var pictures: [String: String]
+    /// The id of the shot before this one in the storyboard (what `previous` names).
+    var previous: String?
+
+    /// The validated request of `shot`, its URL inputs in the body and its file inputs as local inputs.
+    ///
+    /// - Throws: `StoryboardError.shotFailed` naming the shot when the request or an input is refused.
+    func request(for shot: PlannedShot) throws -> ValidatedRequest {
+        var parameters = shot.parameters
+        var locals: [LocalInput] = []
+        for (parameter, source) in shot.inputs {
+            switch source {
+            case .url(let u): ChainPlan.add(&parameters, parameter, .string(u), model: shot.model)
+            case .file(let p): locals.append(LocalInput(parameter: parameter, path: p))
+            case .previous: locals.append(LocalInput(parameter: parameter, path: pictures[previous ?? ""] ?? ""))
+            case .shot(let id): locals.append(LocalInput(parameter: parameter, path: pictures[id] ?? ""))
+            }
+        }
+        do {
+            return try RequestValidator().validate(model: shot.model, parameters: parameters, localInputs: locals)
+        } catch {
+            throw StoryboardError.shotFailed(shot: shot.id, message: String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MediaKit
+import Segmind
+
+/// The check and extract steps of a shot: one look at the downloaded file verifies it against the request that
+/// produced it and writes its first and exact last displayed frames to `frames/`. Idempotent: running it again on the
+/// same file gives the same outcome and the same frames.
+struct ShotInspection {
+    /// Checks the shot's file and writes its frames.
+    ///
+    /// - Throws: `StoryboardError.verificationFailed` listing every failed check, `.shotFailed` when the file
+    ///   cannot be read.
+    func inspect(_ context: ShotContext) throws -> ShotOutcome {
+        let shot = context.shot
+        let file = context.file
+        let path = context.path(file)
+        guard shot.model.returns == .video else {
+            return ShotOutcome(
+                id: shot.id, model: shot.model.slug, file: file, firstFrame: file, lastFrame: file, durationSeconds: nil, costUSD: nil,
+                requestID: nil, checks: [])
+        }
+        let first = "frames/\(shot.id)-first.png"
+        let last = "frames/\(shot.id)-last.png"
+        let info: MediaInfo
+        let report: VerificationReport
+        do {
+            info = try MediaProbe.probe(path)
+            report = Verifier.verify(info, try Self.request(for: shot))
+        } catch {
+            throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
+        }
+        let checks = report.checks.map { CheckOutcome(name: $0.name, expected: $0.expected, actual: $0.actual, passed: $0.passed) }
+        let failures = checks.filter { !$0.passed }.map { "\($0.name) expected \($0.expected), got \($0.actual)" }
+        if !failures.isEmpty { throw StoryboardError.verificationFailed(shot: shot.id, path: path, failures: failures) }
+        do {
+            try FrameExtractor.extractToFile(from: path, .first, to: context.path(first))
+            try FrameExtractor.extractToFile(from: path, .last, to: context.path(last))
+        } catch {
+            throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
+        }
+        return ShotOutcome(
+            id: shot.id, model: shot.model.slug, file: file, firstFrame: first, lastFrame: last,
+            durationSeconds: info.video?.duration ?? info.duration,
+            costUSD: nil, requestID: nil, checks: checks)
+    }
+
+    /// What the shot's file must be, as `shotchain verify` checks it: the duration within a frame plus 50 ms, the
+    /// aspect, audio present exactly when asked for, and every frame decoding cleanly.
+    static func request(for shot: PlannedShot) throws -> VerificationRequest {
+        var parameters: [String: any Sendable] = [:]
+        for (key, value) in shot.parameters {
+            switch value {
+            case .string(let s): parameters[key] = s
+            case .number(let n): parameters[key] = n
+            case .bool(let b): parameters[key] = b
+            default: break
+            }
+        }
+        var request = try VerificationRequest(modelParameters: parameters, returns: .video)
+        // No audio parameter: the models add no sound track.
+        if request.audio == nil { request.audio = false }
+        return request
+    }
+}

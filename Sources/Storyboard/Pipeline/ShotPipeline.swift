@@ -1,0 +1,52 @@
+import Segmind
+
+/// One shot's life, from what the journal says it needs to `DONE`: publish inputs and generate (or only wait for a
+/// journaled request), journal the download, check and extract, journal completion. Each step is its own type; this
+/// one only orders them and writes the journal records between them.
+struct ShotPipeline {
+    /// The generate step.
+    var generation: ShotGeneration
+    /// The check and extract step.
+    var inspection = ShotInspection()
+
+    /// Runs the shot from `action` on.
+    ///
+    /// - Parameters:
+    ///   - action: what the journal says the shot needs.
+    ///   - state: what the journal says about it (cost and request id of earlier steps).
+    ///   - inputs: the earlier shots' pictures this shot may use.
+    /// - Throws: `StoryboardError` naming the shot, or `SegmindError`; everything paid for is journaled first.
+    func run(_ context: ShotContext, action: ShotAction, state: JournalShotState?, inputs: InputPublication) async throws -> ShotOutcome {
+        let shot = context.shot
+        var cost = state?.costUSD
+        var requestID = state?.requestID
+        var generated: ShotGeneration.Generated?
+        switch action {
+        case .submit:
+            context.event("SUBMITTING")
+            generated = try await generation.submit(try inputs.request(for: shot), context)
+        case .poll(let id, let status, let response):
+            let job = Job(requestID: id, slug: shot.model.slug, statusURL: status, responseURL: response, submittedAt: nil)
+            generated = try await generation.resume(job, context)
+        case .postProcess, .done:
+            break
+        }
+        if let generated {
+            cost = generated.costUSD
+            requestID = generated.requestID
+            try context.journal.append(JournalRecord(event: "downloaded", shot: shot.id, file: context.file, costUSD: cost))
+            try await context.crash(.afterDownload)
+        }
+        context.event("CHECKING")
+        var outcome = try inspection.inspect(context)
+        outcome.costUSD = cost
+        outcome.requestID = requestID
+        if case .done = action {
+        } else {
+            try context.journal.append(JournalRecord(event: "completed", shot: shot.id))
+            try await context.crash(.afterCompleted)
+        }
+        context.event("DONE")
+        return outcome
+    }
+}

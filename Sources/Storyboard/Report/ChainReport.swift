@@ -1,0 +1,113 @@
+/// One check of a shot against the request that produced it (as `shotchain verify` makes it).
+public struct CheckOutcome: Sendable, Codable, Equatable, CustomStringConvertible {
+    /// What was checked: `duration`, `aspect`, `audio`, `decode`, ...
+    public var name: String
+    /// What the request asked for.
+    public var expected: String
+    /// What the file has.
+    public var actual: String
+    /// Whether the file matches.
+    public var passed: Bool
+
+    /// Creates a check outcome.
+    public init(name: String, expected: String, actual: String, passed: Bool) {
+        self.name = name
+        self.expected = expected
+        self.actual = actual
+        self.passed = passed
+    }
+
+    /// `name: expected E, got A`.
+    public var description: String { "\(name): expected \(expected), got \(actual)" }
+}
+
+/// What one shot produced.
+public struct ShotOutcome: Sendable, Codable, Equatable {
+    /// The shot id.
+    public var id: String
+    /// The model slug.
+    public var model: String
+    /// The downloaded output, relative to the out folder.
+    public var file: String
+    /// The first frame (video) or the image, relative to the out folder.
+    public var firstFrame: String
+    /// The exact last frame (video) or the image, relative to the out folder.
+    public var lastFrame: String
+    /// The video duration in seconds (nil for an image).
+    public var durationSeconds: Double?
+    /// The cost the service reported.
+    public var costUSD: Double?
+    /// The request id.
+    public var requestID: String?
+    /// The checks made against the request.
+    public var checks: [CheckOutcome]
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, file, checks
+        case firstFrame = "first_frame"
+        case lastFrame = "last_frame"
+        case durationSeconds = "duration_seconds"
+        case costUSD = "cost_usd"
+        case requestID = "request_id"
+    }
+}
+
+/// The PSNR of the two frames that meet at a seam.
+public struct SeamOutcome: Sendable, Codable, Equatable {
+    /// The earlier shot.
+    public var from: String
+    /// The later shot.
+    public var to: String
+    /// PSNR in dB of the earlier shot's last frame against the later one's first (nil when sizes differ;
+    /// infinity when identical).
+    public var psnr: Double?
+}
+
+/// How one shot went into the assembled video.
+public struct SegmentOutcome: Sendable, Codable, Equatable {
+    /// The shot id.
+    public var shot: String
+    /// The segment file, relative to the out folder.
+    public var file: String
+    /// `copied` (stream copy) or `reencoded`.
+    public var video: String
+    /// Why the segment was re-encoded (nil when copied).
+    public var reason: String?
+    /// Displayed frames in the segment.
+    public var framesIn: Int
+    /// Frames of it in the assembled video.
+    public var framesOut: Int
+
+    enum CodingKeys: String, CodingKey {
+        case shot, file, video, reason
+        case framesIn = "frames_in"
+        case framesOut = "frames_out"
+    }
+}
+
+/// What a finished run wrote to `report.json` (and prints with `chain --json`).
+public struct ChainReport: Sendable, Codable, Equatable {
+    /// The storyboard.
+    public var storyboard: String
+    /// Per shot, in storyboard order.
+    public var shots: [ShotOutcome]
+    /// Per pair of consecutive video shots.
+    public var seams: [SeamOutcome]
+    /// The summed reported cost in US dollars.
+    public var spentUSD: Double
+    /// The assembled video, relative to the out folder (nil when the storyboard has no video shot).
+    public var final: String?
+    /// Displayed frames in the assembled video.
+    public var finalFrames: Int?
+    /// The assembled video's duration in seconds.
+    public var finalDurationSeconds: Double?
+    /// How each shot went into the assembled video.
+    public var assembly: [SegmentOutcome]?
+
+    enum CodingKeys: String, CodingKey {
+        case storyboard, shots, seams, final, assembly
+        case spentUSD = "spent_usd"
+        case finalFrames = "final_frames"
+        case finalDurationSeconds = "final_duration_seconds"
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import MediaKit
+
+/// Writes a finished run's report into the out folder: `report.json`, `report.md` and `contact-sheet.png`.
+///
+/// Everything it reads comes from the shots' outcomes and the frames they wrote; it never touches the journal, so a
+/// report that cannot be written is a report error and the shots stay done.
+struct ChainReportWriter {
+    /// The out folder.
+    var options: ChainOptions
+
+    /// The PSNR of the frames that meet at each seam of consecutive video shots.
+    func seams(_ videos: [ShotOutcome]) -> [SeamOutcome] {
+        zip(videos, videos.dropFirst()).map { a, b in
+            let psnr = try? ImageFile.read(options.path(a.lastFrame)).psnr(ImageFile.read(options.path(b.firstFrame)))
+            return SeamOutcome(from: a.id, to: b.id, psnr: psnr ?? nil)
+        }
+    }
+
+    /// Writes the contact sheet, `report.json` and `report.md`.
+    ///
+    /// - Throws: `StoryboardError.report` naming the file that could not be written.
+    func write(_ report: ChainReport) throws {
+        let sheet = options.path("contact-sheet.png")
+        do {
+            let rows = try report.shots.map {
+                (first: try ImageFile.read(options.path($0.firstFrame)), last: try ImageFile.read(options.path($0.lastFrame)))
+            }
+            try ImageFile.write(try ContactSheet.make(rows), to: sheet)
+        } catch {
+            throw StoryboardError.report(path: sheet, message: "cannot write the contact sheet (\(error))")
+        }
+        let json = options.path("report.json")
+        let markdown = options.path("report.md")
+        do {
+            try Self.encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+            try Data(ReportMarkdown.render(report).utf8).write(to: URL(fileURLWithPath: markdown), options: .atomic)
+        } catch {
+            throw StoryboardError.report(path: options.outDirectory, message: "cannot write the report (\((error as NSError).localizedDescription))")
+        }
+    }
+
+    /// The encoder of `report.json` and `chain --json`: sorted snake_case keys, infinite PSNR as `"inf"`.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}

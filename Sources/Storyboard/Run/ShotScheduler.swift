@@ -1,0 +1,56 @@
+/// Decides what runs when: a shot starts once every shot it depends on is done, at most `concurrency` at a time,
+/// and never when submitting it could take the spent total over the budget. It knows nothing of what a shot does.
+struct ShotScheduler {
+    /// The plan.
+    var plan: ChainPlan
+    /// What the journal says each shot needs.
+    var resume: ResumePlan
+    /// Shots at the same time, at least 1.
+    var concurrency: Int
+    /// The budget in US dollars (nil: none).
+    var maxCostUSD: Double?
+
+    /// Runs every shot through `run` and returns their outcomes by shot id.
+    ///
+    /// - Parameter run: runs one shot, given its action and the pictures (absolute paths of last frames or images)
+    ///   of the shots before it, by id.
+    /// - Throws: `StoryboardError.budgetReached` before a submit that would exceed the budget, or what `run` throws.
+    func run(
+        _ run: @escaping @Sendable (PlannedShot, ShotAction, InputPublication) async throws -> ShotOutcome,
+        pictures: @escaping (ShotOutcome) -> String
+    ) async throws -> [String: ShotOutcome] {
+        var outcomes: [String: ShotOutcome] = [:]
+        var pending = Array(plan.shots.enumerated())
+        var running = 0
+        var committed = resume.spentUSD
+        var estimates: [String: Double] = [:]
+        try await withThrowingTaskGroup(of: ShotOutcome.self) { group in
+            while !pending.isEmpty || running > 0 {
+                var i = 0
+                while i < pending.count && running < concurrency {
+                    let (index, shot) = pending[i]
+                    guard shot.dependencies.allSatisfy({ outcomes[$0] != nil }) else {
+                        i += 1
+                        continue
+                    }
+                    let action = resume.actions[shot.id] ?? .submit
+                    if action == .submit {
+                        try ResumePlan.checkBeforeSubmit(shot, spentUSD: committed, maxUSD: maxCostUSD)
+                        committed += shot.estimatedUSD
+                        estimates[shot.id] = shot.estimatedUSD
+                    }
+                    var inputs = InputPublication(pictures: [:], previous: index > 0 ? plan.shots[index - 1].id : nil)
+                    for dep in shot.dependencies { inputs.pictures[dep] = outcomes[dep].map(pictures) }
+                    group.addTask { try await run(shot, action, inputs) }
+                    running += 1
+                    pending.remove(at: i)
+                }
+                guard let done = try await group.next() else { break }
+                running -= 1
+                outcomes[done.id] = done
+                if let estimate = estimates[done.id], let cost = done.costUSD { committed += cost - estimate }
+            }
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import FrameServer
+import Logging
+import Segmind
+import SegmindSimulator
+import Storyboard
+import TerminalUI
+
+/// The wiring of one `chain` run: the simulator when asked, the HTTP transport and client, the frame server that
+/// serves local inputs, and progress on stderr. The run itself is `ChainRunner`'s.
+struct ChainSession {
+    var plan: ChainPlan
+    var simulate: Bool
+    var serving: LocalInputOptions
+    var service: ServiceOptions
+    var progress: ProgressMode
+
+    /// Runs the chain with `options` (progress filled in here) and returns its report.
+    ///
+    /// - Throws: `SegmindError.invalidRequest` before anything is sent when the service could not fetch the frame
+    ///   server's URLs, `StoryboardError` or `SegmindError` from the run.
+    func run(_ options: ChainOptions) async throws -> ChainReport {
+        let terminal = StandardErrorTerminal(progress: progress, environment: ProcessInfo.processInfo.environment)
+        let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
+        var options = options
+        options.progress = Self.progressLines(board: board, quiet: progress == .never)
+        let simulator = simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5)) : nil
+        defer { board?.flush() }
+        do {
+            let configuration =
+                try simulator.map { try SegmindConfiguration(baseURL: $0.baseURL, apiKey: APIKey("simulated")) } ?? service.configuration()
+            let locals = plan.shots.flatMap { shot in
+                shot.inputs.compactMap { input -> LocalInput? in
+                    if case .url = input.source { return nil }
+                    return LocalInput(parameter: input.parameter, path: input.source.description)
+                }
+            }
+            let issues = LocalInputServing(options: serving).problems(inputs: locals, serviceBaseURL: configuration.baseURL, noWait: false)
+            if !issues.isEmpty { throw SegmindError.invalidRequest(slug: plan.shots.first?.model.slug ?? "-", issues: issues) }
+            let report = try await AsyncHTTPTransport.withTransport { transport in
+                let client = SegmindClient(configuration: configuration, transport: transport, inspector: HeaderMediaInspector())
+                return try await withFrameServer(try serving.configuration(), logger: Self.quietLogger) { server in
+                    try await ChainRunner(plan: plan, client: client, options: options).run(publishingThrough: FrameServerPublisher(server: server))
+                }
+            }
+            await simulator?.stop()
+            return report
+        } catch {
+            await simulator?.stop()
+            throw error
+        }
+    }
+
+    private static let quietLogger = Logger(label: "shotchain.chain", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Progress as a redrawn status board on a terminal, else one line per state change (quiet: none).
+    static func progressLines(board: StatusBoard?, quiet: Bool) -> @Sendable (ChainEvent) -> Void {
+        { e in
+            let expected = e.expectedSeconds.map { " (expected ~\(formatElapsed($0)))" } ?? ""
+            let elapsed = e.elapsedSeconds.map { " \(formatElapsed($0))" } ?? ""
+            if let board {
+                board.update(e.shot, state: e.state, text: "\(e.shot): \(e.state)\(elapsed)\(expected)")
+            } else if !quiet && !["QUEUED", "PROCESSING"].contains(e.state) {
+                printError("\(e.shot): \(e.state)")
+            }
+        }
+    }
+
+    /// The lines `chain` prints when done: each shot's file, each seam's PSNR, where the reports are.
+    static func printSummary(_ report: ChainReport, outDir: String) {
+        for s in report.shots {
+            print("\(s.id): \(outDir)/\(s.file) (request \(s.requestID ?? "-"), $\(s.costUSD.map { String($0) } ?? "?"))")
+        }
+        for s in report.seams {
+            print("seam \(s.from) -> \(s.to): PSNR \(s.psnr.map { String(format: "%.1f dB", $0) } ?? "n/a")")
+        }
+        if let final = report.final { print("video: \(outDir)/\(final)") }
+        print("report: \(outDir)/report.json, \(outDir)/report.md")
+    }
+}
