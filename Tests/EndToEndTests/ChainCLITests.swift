@@ -69,3 +69,28 @@ private func demoFolder() throws -> URL {
     #expect(refused.stderrText.contains("estimated cost $3.22 is above --max-cost $3"))
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo-out").path))
 }
+
+@Test func chainAgainstARemoteAPIRefusesLoopbackInputsBeforeSending() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let exe = try shotchainExecutable()
+    var environment = ProcessInfo.processInfo.environment
+    environment["SEGMIND_API_KEY"] = "test-key-not-sent"
+    environment["SHOTCHAIN_PUBLIC_URL"] = nil
+    // 192.0.2.1 (TEST-NET-1) is never contacted: the check comes before any request.
+    let run = try runProcess(
+        exe, ["chain", "demo.yaml", "--base-url", "https://192.0.2.1", "--progress", "never"], environment: environment, currentDirectory: dir,
+        check: false)
+    #expect(run.status == 2, "\(run.stderrText)")
+    #expect(run.stderrText.contains("--public-url"), "\(run.stderrText)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo-out/journal.jsonl").path))
+    // The report keys are snake_case, and report.json says how each shot went into the video.
+    let out = dir.appendingPathComponent("out").path
+    let ok = try runProcess(exe, ["chain", "demo.yaml", "--simulate", "--out", out, "--progress", "never", "--json"], currentDirectory: dir)
+    let report = try #require(try JSONSerialization.jsonObject(with: ok.stdout) as? [String: Any])
+    #expect(report["spent_usd"] != nil && report["final_frames"] != nil)
+    let assembly = try #require(report["assembly"] as? [[String: Any]])
+    #expect(assembly.map { $0["shot"] as? String } == ["dawn", "boats", "song"])
+    let check = try #require((report["shots"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]])
+    #expect(check.contains { $0["name"] as? String == "duration" && $0["passed"] as? Bool == true })
+}
