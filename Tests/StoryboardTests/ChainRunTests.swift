@@ -75,13 +75,13 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
         #expect(shot.requestID != nil)
         #expect(shot.costUSD != nil)
     }
-    #expect(report.shots[2].checks.map(\.description).contains { $0.hasPrefix("audio: expected yes, got yes (aac") })
-    #expect(report.shots[0].checks.map(\.description).contains("audio: expected no, got no"))
+    #expect(report.shots[2].checks.map(described).contains { $0.hasPrefix("audio: expected yes, got yes (aac") })
+    #expect(report.shots[0].checks.map(described).contains("audio: expected no, got no"))
     #expect(
-        report.shots[0].checks.map(\.description).contains {
+        report.shots[0].checks.map(described).contains {
             $0.hasPrefix("decode: expected every frame decodes, got ") && $0.hasSuffix("frames decoded cleanly")
         })
-    #expect(report.shots[0].checks.map(\.description).contains { $0.hasPrefix("duration: expected 3 s") })
+    #expect(report.shots[0].checks.map(described).contains { $0.hasPrefix("duration: expected 3 s") })
     // Each later shot's first frame is the previous shot's exact last frame (fitted, re-encoded).
     #expect(report.seams.count == 2)
     for seam in report.seams { #expect((seam.psnr ?? 0) >= 35, "\(seam)") }
@@ -133,6 +133,9 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
 }
 
 private struct Crash: Error {}
+
+/// A check as the old report strings had it: `name: expected E, got A`.
+private func described(_ check: VerificationCheck) -> String { "\(check.name): expected \(check.expected), got \(check.actual)" }
 
 @Test(arguments: CrashPoint.allCases)
 func aCrashAtEveryJournalStepResumesWithEveryShotSubmittedOnce(point: CrashPoint) async throws {

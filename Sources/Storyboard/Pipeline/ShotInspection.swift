@@ -29,7 +29,7 @@ struct ShotInspection {
         } catch {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }
-        let checks = report.checks.map { CheckOutcome(name: $0.name, expected: $0.expected, actual: $0.actual, passed: $0.passed) }
+        let checks = report.checks
         let failures = checks.filter { !$0.passed }.map { "\($0.name) expected \($0.expected), got \($0.actual)" }
         if !failures.isEmpty { throw StoryboardError.verificationFailed(shot: shot.id, path: path, failures: failures) }
         do {

@@ -1,25 +1,4 @@
-/// One check of a shot against the request that produced it (as `shotchain verify` makes it).
-public struct CheckOutcome: Sendable, Codable, Equatable, CustomStringConvertible {
-    /// What was checked: `duration`, `aspect`, `audio`, `decode`, ...
-    public var name: String
-    /// What the request asked for.
-    public var expected: String
-    /// What the file has.
-    public var actual: String
-    /// Whether the file matches.
-    public var passed: Bool
-
-    /// Creates a check outcome.
-    public init(name: String, expected: String, actual: String, passed: Bool) {
-        self.name = name
-        self.expected = expected
-        self.actual = actual
-        self.passed = passed
-    }
-
-    /// `name: expected E, got A`.
-    public var description: String { "\(name): expected \(expected), got \(actual)" }
-}
+import MediaKit
 
 /// What one shot produced.
 public struct ShotOutcome: Sendable, Codable, Equatable {
@@ -39,8 +18,8 @@ public struct ShotOutcome: Sendable, Codable, Equatable {
     public var costUSD: Double?
     /// The request id.
     public var requestID: String?
-    /// The checks made against the request.
-    public var checks: [CheckOutcome]
+    /// The checks made against the request (as `shotchain verify` makes them).
+    public var checks: [VerificationCheck]
 
     enum CodingKeys: String, CodingKey {
         case id, model, file, checks

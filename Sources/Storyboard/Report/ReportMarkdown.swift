@@ -18,7 +18,7 @@ enum ReportMarkdown {
         for s in r.shots {
             let d = s.durationSeconds.map { String(format: "%.3f s", $0) } ?? "-"
             let c = s.costUSD.map { "$" + money($0) } ?? "-"
-            let checks = s.checks.map(\.description).joined(separator: "<br>")
+            let checks = s.checks.map { "\($0.name): expected \($0.expected), got \($0.actual)" }.joined(separator: "<br>")
             lines.append("| \(s.id) | \(s.model) | \(d) | \(c) | \(s.requestID ?? "-") | ![](\(s.firstFrame)) | ![](\(s.lastFrame)) | \(checks) |")
         }
         lines += ["", "| seam | PSNR |", "|---|---|"]
