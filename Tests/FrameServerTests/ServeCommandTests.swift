@@ -53,8 +53,8 @@ import Testing
         try process.run()
 
         let listing = try await Self.readJSON(stdout.fileHandleForReading)
-        #expect(listing["baseURL"] as? String == "https://frames.example.org/x")
-        let local = try #require(listing["localURL"] as? String)
+        #expect(listing["base_url"] as? String == "https://frames.example.org/x")
+        let local = try #require(listing["local_url"] as? String)
         let files = try #require(listing["files"] as? [[String: String]])
         #expect(files.map { $0["file"] } == ["frame.png", "still.jpg"])
         for file in files {

@@ -41,23 +41,13 @@ extension Shotchain {
         func run() async throws {
             // Access-log lines are batched (flushed every 100 ms and on exit): one write per line costs a busy
             // server about a fifth of its small-file throughput.
-            let sink = BatchedStandardError()
-            LoggingSystem.bootstrap { label in BatchedLogHandler(label: label, sink: sink) }
-            let flusher = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    sink.flush()
+            try await BatchedStandardError.withBatchedLogging {
+                do {
+                    try await serve()
+                } catch let error as FrameServerError {
+                    printError(error.description)
+                    throw ExitCode(ExitStatus.badInput)
                 }
-            }
-            defer {
-                flusher.cancel()
-                sink.flush()
-            }
-            do {
-                try await serve()
-            } catch let error as FrameServerError {
-                printError(error.description)
-                throw ExitCode(ExitStatus.badInput)
             }
         }
 
@@ -79,22 +69,7 @@ extension Shotchain {
                 throw error
             }
             if json {
-                struct Listing: Encodable {
-                    struct Entry: Encodable {
-                        var file: String
-                        var url: String
-                    }
-                    var baseURL: String
-                    var localURL: String
-                    var files: [Entry]
-                }
-                let listing = Listing(
-                    baseURL: server.baseURL.absoluteString, localURL: server.localBaseURL.absoluteString,
-                    files: files.map { .init(file: ($0.path as NSString).lastPathComponent, url: $0.url.absoluteString) }
-                )
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(listing) + Data("\n".utf8))
+                try printJSON(ServeListing(server: server, files: files))
             } else {
                 let lines = files.map { ($0.path as NSString).lastPathComponent + "\t" + $0.url.absoluteString }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -31,6 +31,24 @@ final class BatchedStandardError: Sendable {
         }
     }
 
+    /// Routes every logger to a batched standard error for the duration of `body`, flushing every 100 ms and at the
+    /// end (the logging system can be bootstrapped once per process).
+    static func withBatchedLogging(_ body: () async throws -> Void) async throws {
+        let sink = BatchedStandardError()
+        LoggingSystem.bootstrap { label in BatchedLogHandler(label: label, sink: sink) }
+        let flusher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                sink.flush()
+            }
+        }
+        defer {
+            flusher.cancel()
+            sink.flush()
+        }
+        try await body()
+    }
+
     /// Writes everything pending.
     func flush() {
         state.withLock { Self.write(&$0.pending) }
