@@ -69,7 +69,8 @@ extension Shotchain {
                 throw error
             }
             if json {
-                try printJSON(ServeListing(server: server, files: files))
+                // Written at once (not through print's buffer): the command keeps running while the caller reads it.
+                FileHandle.standardOutput.write(try jsonEncoder().encode(ServeListing(server: server, files: files)) + Data("\n".utf8))
             } else {
                 let lines = files.map { ($0.path as NSString).lastPathComponent + "\t" + $0.url.absoluteString }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
