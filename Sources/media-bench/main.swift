@@ -123,6 +123,18 @@ func run(_ argv: [String]) throws {
 // MARK: - main
 
 var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "shotcheck" {
+    do {
+        try shotcheckCommand(Array(args.dropFirst()))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("media-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+// `media-bench postprocess [options]` measures the post-processing section alone.
+let postProcessingOnly = args.first == "postprocess"
+if postProcessingOnly { args.removeFirst() }
 var repetitions = 10
 var workDir = "bench-out"
 var shotchain = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shotchain").path
@@ -133,7 +145,8 @@ while !args.isEmpty {
     case "--work-dir": workDir = args.removeFirst()
     case "--shotchain": shotchain = args.removeFirst()
     case "-h", "--help":
-        print("usage: media-bench [--repetitions N] [--work-dir DIR] [--shotchain PATH]")
+        print("usage: media-bench [postprocess] [--repetitions N] [--work-dir DIR] [--shotchain PATH]")
+        print("       media-bench shotcheck FILE [-o DIR]")
         exit(0)
     default:
         FileHandle.standardError.write(Data("media-bench: unknown argument \(a)\n".utf8))
@@ -158,6 +171,11 @@ do {
     var report = "# media-bench\n\nFFmpeg \(MediaKitInfo.ffmpegVersion); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
     report += "\(repetitions) interleaved runs per command after one warm-up; input `\(clip)` "
     report += "(1920x1080, 24 fps, 121 frames, H.264 High, B-frames, 2 s GOP, AAC).\n"
+    report += try postProcessingComparison(clip: clip, workDir: workDir, shotchain: shotchain, repetitions: repetitions)
+    if postProcessingOnly {
+        print(report)
+        exit(0)
+    }
     report += try compare(
         "Last frame",
         [

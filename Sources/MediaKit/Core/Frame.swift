@@ -1,18 +1,8 @@
 import CFFmpeg
 
 /// An owning wrapper around `AVFrame`. Not `Sendable`.
-final class Frame {
-    let pointer: UnsafeMutablePointer<AVFrame>
-
-    init() {
-        guard let p = av_frame_alloc() else { fatalError("av_frame_alloc: out of memory") }
-        pointer = p
-    }
-
-    deinit {
-        var p: UnsafeMutablePointer<AVFrame>? = pointer
-        av_frame_free(&p)
-    }
+final class Frame: FFmpegObject<AVFrame> {
+    init() { super.init("av_frame_alloc", allocate: { av_frame_alloc() }, release: { av_frame_free($0) }) }
 
     var width: Int { Int(pointer.pointee.width) }
     var height: Int { Int(pointer.pointee.height) }
@@ -27,5 +17,11 @@ final class Frame {
     func take(from other: Frame) {
         av_frame_unref(pointer)
         av_frame_move_ref(pointer, other.pointer)
+    }
+
+    /// Makes this frame a second reference to the picture of `other` (no pixels are copied; other is unchanged).
+    func reference(_ other: Frame, path: String) throws {
+        av_frame_unref(pointer)
+        try ffCheck(av_frame_ref(pointer, other.pointer), "av_frame_ref", path: path)
     }
 }

@@ -75,6 +75,20 @@ final class InputContainer {
         try ffCheck(av_seek_frame(context, Int32(stream), timestamp, flags), "seek", path: path)
     }
 
+    /// Goes back to the first packet of `stream` (a seek to the first index entry, or to the stream's start).
+    ///
+    /// Used to decode a file that was already read once (by a probe) without opening it again.
+    func rewind(stream: Int) throws {
+        let st = self.stream(stream)
+        var target: Int64 = 0
+        if avformat_index_get_entries_count(st) > 0, let first = avformat_index_get_entry(st, 0) {
+            target = first.pointee.timestamp
+        } else if st.pointee.start_time != cff_AV_NOPTS_VALUE {
+            target = st.pointee.start_time
+        }
+        try seek(stream: stream, to: target, backward: true)
+    }
+
     /// Copies of the demuxer's index entries for a stream (the pointers FFmpeg hands out
     /// are invalidated by any later call on the context, so they are copied at once).
     func indexEntries(stream: Int) -> [IndexEntry] {

@@ -1,18 +1,8 @@
 import CFFmpeg
 
 /// An owning wrapper around `AVPacket`. Not `Sendable`.
-final class Packet {
-    let pointer: UnsafeMutablePointer<AVPacket>
-
-    init() {
-        guard let p = av_packet_alloc() else { fatalError("av_packet_alloc: out of memory") }
-        pointer = p
-    }
-
-    deinit {
-        var p: UnsafeMutablePointer<AVPacket>? = pointer
-        av_packet_free(&p)
-    }
+final class Packet: FFmpegObject<AVPacket> {
+    init() { super.init("av_packet_alloc", allocate: { av_packet_alloc() }, release: { av_packet_free($0) }) }
 
     var streamIndex: Int { Int(pointer.pointee.stream_index) }
     var pts: Int64 { pointer.pointee.pts }

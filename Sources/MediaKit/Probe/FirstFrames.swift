@@ -33,12 +33,18 @@ final class FirstFrames {
     private(set) var facts: [Int: DecodedFacts] = [:]
     /// Why a stream did not decode, per stream.
     private(set) var failures: [Int: String] = [:]
+    /// The stream whose first frame is kept rather than freed.
+    private let keep: Int?
+    /// The first clean frame of stream `keep`, once it is out.
+    private(set) var kept: Frame?
 
     /// Streams still waiting for their first frame.
     var pending: Set<Int> { Set(decoders.keys) }
 
     /// Opens a single-threaded decoder per stream, limited to `pixelLimit` pixels per frame.
-    init(container: InputContainer, streams: [Int], pixelLimit: Int) {
+    /// - Parameter keep: a stream whose first frame is kept (in `kept`), for a caller that needs the picture.
+    init(container: InputContainer, streams: [Int], pixelLimit: Int, keep: Int? = nil) {
+        self.keep = keep
         for i in streams {
             do {
                 let decoder = try CodecDecoder(container: container, stream: i, threads: 1)
@@ -80,6 +86,11 @@ final class FirstFrames {
                         continue
                     }
                     facts[i] = Self.facts(decoder.context.pointee, frame.pointer.pointee)
+                    if i == keep {
+                        let picture = Frame()
+                        picture.take(from: frame)
+                        kept = picture
+                    }
                     frame.unref()
                     decoders[i] = nil
                     return

@@ -39,15 +39,18 @@ public enum MediaProbe {
     /// - Throws: `MediaError` when the file cannot be read as media at all: `.fileNotFound`, `.notARegularFile`,
     ///   `.emptyFile`, `.unrecognizedFormat` (random bytes, text), `.truncated` (an MP4 whose index was cut off).
     public static func probe(_ path: String, options: ProbeOptions = ProbeOptions()) throws -> MediaInfo {
-        let container: InputContainer
+        try ProbeRun(container: try open(path), options: options).probe()
+    }
+
+    /// Opens `path` for probing; an MP4 that FFmpeg refuses is explained from its boxes when possible
+    /// (a moov box cut off reads as `.truncated`, not as an unrecognized format).
+    static func open(_ path: String) throws -> InputContainer {
         do {
-            container = try InputContainer(path: path)
+            return try InputContainer(path: path)
         } catch MediaError.unrecognizedFormat(let p, let reason) {
             let size = (try? MediaFile.checkReadable(path)) ?? 0
             if let better = FileHeaders.mp4OpenFailure(path: path, fileSize: size) { throw better }
             throw MediaError.unrecognizedFormat(path: p, reason: reason)
         }
-        let run = ProbeRun(container: container, options: options)
-        return try run.probe()
     }
 }

@@ -17,6 +17,12 @@ public enum Verifier {
 
     /// Verifies an already probed file (`info.path`) against `request`; the same checks as `verify(_:_:)`.
     public static func verify(_ info: MediaInfo, _ request: VerificationRequest) -> VerificationReport {
+        verify(info, request) { stream in try DecodeScan.run(path: info.path, stream: stream) }
+    }
+
+    /// The checks of `verify(_:_:)`, with the full decode of video stream `stream` (for the decode check) made by
+    /// `decodeScan`: a new one of the file, or one already made (`ShotCheck`).
+    static func verify(_ info: MediaInfo, _ request: VerificationRequest, decodeScan: (_ stream: Int) throws -> DecodeScan) -> VerificationReport {
         let path = info.path
         var checks: [VerificationCheck] = []
         let video = info.video
@@ -74,19 +80,19 @@ public enum Verifier {
             checks.append(VerificationCheck(name: "audio", expected: audio ? "yes" : "no", actual: text, passed: (actual != nil) == audio))
         }
         if request.decode {
-            checks.append(decodeCheck(path: path, info: info, frameRate: frameRate))
+            checks.append(decodeCheck(info: info, frameRate: frameRate, decodeScan: decodeScan))
         }
         return VerificationReport(path: path, checks: checks)
     }
 
     /// Decodes every video frame and reports problems.
-    static func decodeCheck(path: String, info: MediaInfo, frameRate: Double?) -> VerificationCheck {
+    static func decodeCheck(info: MediaInfo, frameRate: Double?, decodeScan: (Int) throws -> DecodeScan) -> VerificationCheck {
         var problems: [String] = []
         if info.truncated { problems.append("truncated") }
         var decoded = 0
         if let stream = info.video {
             do {
-                let result = try DecodeScan.run(path: path, stream: stream.index)
+                let result = try decodeScan(stream.index)
                 decoded = result.frames
                 if result.errors > 0 { problems.append("\(result.errors) decode errors") }
                 if result.corrupt > 0 { problems.append("\(result.corrupt) corrupt frames") }
@@ -110,63 +116,6 @@ public enum Verifier {
         }
         let actual = problems.isEmpty ? "\(decoded) frames decoded cleanly" : problems.joined(separator: "; ")
         return VerificationCheck(name: "decode", expected: "every frame decodes", actual: actual, passed: problems.isEmpty)
-    }
-}
-
-/// A full decode of one video stream, counting frames, errors and corrupt frames.
-struct DecodeScan {
-    var frames = 0
-    var errors = 0
-    var corrupt = 0
-    var timestamps: [Int64] = []
-
-    static func run(path: String, stream index: Int) throws -> DecodeScan {
-        let container = try InputContainer(path: path)
-        container.discardAll(except: [index])
-        let decoder = try CodecDecoder(container: container, stream: index)
-        // Report damage instead of hiding it.
-        decoder.context.pointee.err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM
-        var scan = DecodeScan()
-        let packet = Packet()
-        let frame = Frame()
-        func drain() {
-            while true {
-                do {
-                    switch try decoder.receive(into: frame) {
-                    case .frame:
-                        scan.frames += 1
-                        if frame.isCorrupt { scan.corrupt += 1 }
-                        scan.timestamps.append(frame.bestEffortTimestamp)
-                        frame.unref()
-                    case .needsInput, .endOfStream: return
-                    }
-                } catch {
-                    scan.errors += 1
-                    return
-                }
-            }
-        }
-        while true {
-            let more: Bool
-            do {
-                more = try container.read(into: packet)
-            } catch {
-                scan.errors += 1
-                break
-            }
-            if !more { break }
-            guard packet.streamIndex == index else { continue }
-            if packet.isCorrupt { scan.corrupt += 1 }
-            do {
-                _ = try decoder.send(packet)
-            } catch {
-                scan.errors += 1
-            }
-            drain()
-        }
-        _ = try? decoder.send(nil)
-        drain()
-        return scan
     }
 }
 
