@@ -21,23 +21,23 @@ struct ShotInspection {
         }
         let first = "frames/\(shot.id)-first.png"
         let last = "frames/\(shot.id)-last.png"
-        let info: MediaInfo
-        let report: VerificationReport
+        let result: ShotCheckResult
         do {
-            info = try MediaProbe.probe(path)
-            report = Verifier.verify(info, try Self.request(for: shot))
+            result = try ShotCheck.check(path, against: try Self.request(for: shot))
         } catch {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }
-        let checks = report.checks
+        let checks = result.verification.checks
         let failures = checks.filter { !$0.passed }.map { "\($0.name) expected \($0.expected), got \($0.actual)" }
         if !failures.isEmpty { throw StoryboardError.verificationFailed(shot: shot.id, path: path, failures: failures) }
         do {
-            try FrameExtractor.extractToFile(from: path, .first, to: context.path(first))
-            try FrameExtractor.extractToFile(from: path, .last, to: context.path(last))
+            // Written every time from the file in hand: frames of an earlier take are never reused.
+            try ImageFile.write(result.firstFrame, to: context.path(first))
+            try ImageFile.write(result.lastFrame, to: context.path(last))
         } catch {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }
+        let info = result.info
         return ShotOutcome(
             id: shot.id, model: shot.model.slug, file: file, firstFrame: first, lastFrame: last,
             durationSeconds: info.video?.duration ?? info.duration,
