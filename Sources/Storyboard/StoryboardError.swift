@@ -36,6 +36,8 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     case expired(shot: String, requestID: String)
     /// The journal in the out folder was written for shots that have changed since.
     case journalMismatch(path: String, changed: [String])
+    /// Another run holds the out folder (its process id, when it could be read).
+    case locked(path: String, pid: Int32?)
     /// The journal cannot be read or written.
     case journal(path: String, message: String)
     /// A shot's output does not match what was asked for.
@@ -48,7 +50,7 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     /// True when the input (storyboard, flags, journal) is at fault rather than the service.
     public var isBadInput: Bool {
         switch self {
-        case .unreadable, .invalid, .journalMismatch, .journal, .report: return true
+        case .unreadable, .invalid, .journalMismatch, .journal, .report, .locked: return true
         default: return false
         }
     }
@@ -81,6 +83,8 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
         case .journalMismatch(let p, let changed):
             return
                 "journal \(p) was written for a different storyboard: changed shot\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")); use another --out folder, or --resubmit each changed shot"
+        case .locked(let p, let pid):
+            return "out folder \(p) is in use by another run\(pid.map { " (process \($0))" } ?? ""); wait for it to finish, or use another --out"
         case .journal(let p, let m): return "journal \(p): \(m)"
         case .verificationFailed(let shot, let p, let f): return "shot \(shot): \(p) does not match the request: \(f.joined(separator: "; "))"
         case .shotFailed(let shot, let m): return "shot \(shot): \(m)"

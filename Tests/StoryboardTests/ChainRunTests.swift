@@ -8,49 +8,6 @@ import Testing
 
 @testable import Storyboard
 
-/// A three-shot chain (an end image on the second, audio on the third) in a fresh folder, with 640x360 inputs.
-private func threeShotPlan() throws -> (ChainPlan, URL) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chain-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    var start = PixelImage(width: 640, height: 360, red: 0, green: 0, blue: 0)
-    for y in 0..<360 {
-        for x in 0..<640 {
-            let o = (y * 640 + x) * 3
-            start.pixels[o] = UInt8(x * 255 / 639)
-            start.pixels[o + 1] = UInt8(y * 255 / 359)
-            start.pixels[o + 2] = 90
-        }
-    }
-    try ImageFile.write(start, to: dir.appendingPathComponent("start.png").path)
-    try ImageFile.write(PixelImage(width: 640, height: 360, red: 200, green: 120, blue: 40), to: dir.appendingPathComponent("end.png").path)
-    let path = dir.appendingPathComponent("board.yaml").path
-    try """
-    defaults: {model: kling-o3-image2video, mode: std, duration: 3, seam: drop-first}
-    shots:
-      - {id: a, prompt: one, start_image: start.png}
-      - {id: b, prompt: two, start_image: previous, end_image: end.png}
-      - {id: c, prompt: three, start_image: previous, generate_audio: true}
-    """.write(toFile: path, atomically: true, encoding: .utf8)
-    let catalog = try ModelCatalog(directory: Presets.directory.appendingPathComponent("models"))
-    return (try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: catalog), dir)
-}
-
-/// Runs `body` with a client talking to a fresh simulator (rendering at half size).
-private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient) async throws -> T) async throws -> T {
-    let simulator = try await SegmindSimulator.start(SimulatorConfiguration(latency: 0.2, scale: 0.5))
-    do {
-        let result = try await AsyncHTTPTransport.withTransport { transport in
-            let configuration = try SegmindConfiguration(baseURL: simulator.baseURL, apiKey: APIKey("test-key"))
-            return try await body(simulator, SegmindClient(configuration: configuration, transport: transport))
-        }
-        await simulator.stop()
-        return result
-    } catch {
-        await simulator.stop()
-        throw error
-    }
-}
-
 @Test func aThreeShotChainRunsOnTheSimulatorAndEachShotStartsFromTheLastFrame() async throws {
     let (plan, dir) = try threeShotPlan()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -132,7 +89,7 @@ private func withSimulator<T: Sendable>(_ body: (SegmindSimulator, SegmindClient
     #expect((cell.psnr(thumb) ?? 0) >= 40)
 }
 
-private struct Crash: Error {}
+struct Crash: Error {}
 
 /// A check as the old report strings had it: `name: expected E, got A`.
 private func described(_ check: VerificationCheck) -> String { "\(check.name): expected \(check.expected), got \(check.actual)" }

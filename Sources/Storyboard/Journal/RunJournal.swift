@@ -6,69 +6,10 @@ import Foundation
     import Darwin
 #endif
 
-/// One line of the run journal.
-public struct JournalRecord: Sendable, Codable, Equatable {
-    /// `submitting`, `submitted`, `downloaded`, `completed` or `resubmit`.
-    public var event: String
-    /// The shot id.
-    public var shot: String
-    /// The shot's fingerprint when the record was written.
-    public var fingerprint: String?
-    /// The request id (`submitted`).
-    public var requestID: String?
-    /// The status URL (`submitted`).
-    public var statusURL: String?
-    /// The result URL (`submitted`).
-    public var responseURL: String?
-    /// The downloaded file, relative to the out folder (`downloaded`).
-    public var file: String?
-    /// The cost reported by the service, in US dollars (`downloaded`).
-    public var costUSD: Double?
-    /// Seconds since 1970 when written.
-    public var time: Double
-
-    /// Creates a record stamped now.
-    public init(
-        event: String, shot: String, fingerprint: String? = nil, requestID: String? = nil, statusURL: String? = nil, responseURL: String? = nil,
-        file: String? = nil, costUSD: Double? = nil
-    ) {
-        self.event = event
-        self.shot = shot
-        self.fingerprint = fingerprint
-        self.requestID = requestID
-        self.statusURL = statusURL
-        self.responseURL = responseURL
-        self.file = file
-        self.costUSD = costUSD
-        self.time = Date().timeIntervalSince1970
-    }
-}
-
-/// What the journal says about one shot.
-public struct JournalShotState: Sendable, Equatable {
-    /// The fingerprint of the shot when its work started.
-    public var fingerprint: String?
-    /// A `submitting` intent was written.
-    public var intent = false
-    /// The request, once its id is on disk.
-    public var requestID: String?
-    /// The status URL.
-    public var statusURL: String?
-    /// The result URL.
-    public var responseURL: String?
-    /// The downloaded file (relative to the out folder).
-    public var file: String?
-    /// The cost the service reported.
-    public var costUSD: Double?
-    /// The shot is done (downloaded, verified, frames extracted).
-    public var completed = false
-
-    /// A submit was started whose request id never reached the journal.
-    public var outcomeUnknown: Bool { intent && requestID == nil }
-}
-
 /// The run journal: an append-only JSON-lines file in the out folder. Every record is written with one `write`
-/// and flushed to disk (`fsync`) before the call returns. A torn last line (a crash mid-write) is ignored on reading.
+/// and flushed to disk (`fsync`) before the call returns; the folder is flushed once the file exists. A torn last
+/// line (a crash mid-write) is ignored on reading, and cut off (kept aside in `journal.jsonl.torn-<time>`) before
+/// anything is appended, so the next record starts on a line of its own.
 public final class RunJournal: @unchecked Sendable {
     /// The journal's path.
     public let path: String
@@ -80,9 +21,30 @@ public final class RunJournal: @unchecked Sendable {
     /// - Throws: `StoryboardError.journal` when it cannot be opened.
     public init(path: String) throws {
         self.path = path
+        try Self.cutTornTail(path)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoryboardError.journal(path: path, message: "cannot open for appending (\(String(cString: strerror(errno))))") }
         self.fd = fd
+        try Durability.syncFolder(of: path)
+    }
+
+    /// Moves the bytes after the last newline (a record torn by a crash) to a file beside the journal and truncates
+    /// the journal to its last whole line.
+    static func cutTornTail(_ path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0a else { return }
+        let keep = data.lastIndex(of: 0x0a).map { $0 + 1 } ?? 0
+        let aside = path + ".torn-\(Int(Date().timeIntervalSince1970 * 1000))"
+        do {
+            try Data(data[keep...]).write(to: URL(fileURLWithPath: aside))
+        } catch {
+            throw StoryboardError.journal(path: path, message: "cannot keep its torn last line aside in \(aside)")
+        }
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoryboardError.journal(path: path, message: "cannot open to cut its torn last line") }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(keep)) == 0, fsync(fd) == 0 else {
+            throw StoryboardError.journal(path: path, message: "cannot cut its torn last line (\(String(cString: strerror(errno))))")
+        }
     }
 
     deinit { close(fd) }
@@ -121,30 +83,5 @@ public final class RunJournal: @unchecked Sendable {
             }
         }
         return records
-    }
-
-    /// Folds records into the state of each shot (`resubmit` starts a shot afresh).
-    public static func states(_ records: [JournalRecord]) -> [String: JournalShotState] {
-        var states: [String: JournalShotState] = [:]
-        for r in records {
-            var s = states[r.shot] ?? JournalShotState()
-            switch r.event {
-            case "resubmit": s = JournalShotState()
-            case "submitting":
-                s.intent = true
-                s.fingerprint = r.fingerprint ?? s.fingerprint
-            case "submitted":
-                s.requestID = r.requestID
-                s.statusURL = r.statusURL
-                s.responseURL = r.responseURL
-            case "downloaded":
-                s.file = r.file
-                s.costUSD = r.costUSD
-            case "completed": s.completed = true
-            default: break
-            }
-            states[r.shot] = s
-        }
-        return states
     }
 }

@@ -16,6 +16,8 @@ struct ShotGeneration {
         var requestID: String
         /// The cost the service reported.
         var costUSD: Double?
+        /// The downloaded file's size in bytes.
+        var bytes: Int64
     }
 
     /// Publishes `request`'s local inputs for as long as the job needs them, submits it and downloads the output to
@@ -24,20 +26,41 @@ struct ShotGeneration {
     /// - Throws: `SegmindError` (after the submit, carrying the request id), `StoryboardError.journal`.
     func submit(_ request: ValidatedRequest, _ context: ShotContext) async throws -> Generated {
         let shot = context.shot
-        let outcome = try await publisher.withPublishedInputs(of: request) { published in
-            try context.journal.append(JournalRecord(event: "submitting", shot: shot.id, fingerprint: shot.fingerprint))
-            try await context.crash(.afterIntent)
-            return try await client.generate(
-                published, to: URL(fileURLWithPath: context.path(context.file)), interval: context.options.pollInterval,
-                onSubmitted: { job in
-                    try await context.crash(.afterSubmitSent)
-                    try context.journal.append(
-                        JournalRecord(
-                            event: "submitted", shot: shot.id, requestID: job.requestID, statusURL: job.statusURL, responseURL: job.responseURL))
-                    try await context.crash(.afterRequestID)
-                }, progress: context.poll)
+        let accepted = AcceptedMark()
+        do {
+            let outcome = try await publisher.withPublishedInputs(of: request) { published in
+                try context.journal.append(JournalRecord(event: "submitting", shot: shot.id, fingerprint: shot.fingerprint))
+                try await context.crash(.afterIntent)
+                return try await client.generate(
+                    published, to: URL(fileURLWithPath: context.path(context.file)), interval: context.options.pollInterval,
+                    onSubmitted: { job in
+                        accepted.set()
+                        try await context.crash(.afterSubmitSent)
+                        try context.journal.append(
+                            JournalRecord(
+                                event: "submitted", shot: shot.id, requestID: job.requestID, statusURL: job.statusURL, responseURL: job.responseURL))
+                        try await context.crash(.afterRequestID)
+                    }, progress: context.poll)
+            }
+            return Generated(requestID: outcome.job?.requestID ?? "", costUSD: outcome.accounting.cost, bytes: outcome.file.byteCount)
+        } catch let error as SegmindError where !accepted.isSet {
+            // Refused before the service accepted it (a 4xx, a connection that never opened): nothing was paid, and
+            // the journal says so, so the next run submits again without asking.
+            if let status = Self.rejectionStatus(error) {
+                try context.journal.append(
+                    JournalRecord(event: "rejected", shot: shot.id, status: status == 0 ? nil : status, message: error.description))
+            }
+            throw error
         }
-        return Generated(requestID: outcome.job?.requestID ?? "", costUSD: outcome.accounting.cost)
+    }
+
+    /// The HTTP status of a submit the service surely did not accept (0 when no HTTP answer came), else nil.
+    static func rejectionStatus(_ error: SegmindError) -> Int? {
+        switch error {
+        case .http(let status, _, _, nil) where (400..<500).contains(status) && status != 429: return status
+        case .transport(_, nil), .invalidRequest, .configuration, .badMedia: return 0
+        default: return nil
+        }
     }
 
     /// Waits for a request submitted by an earlier run and downloads its output to the shot's file.
@@ -48,9 +71,22 @@ struct ShotGeneration {
         do {
             result = try await client.wait(for: job, model: context.shot.model, interval: context.options.pollInterval, progress: context.poll)
         } catch SegmindError.notFound {
+            try context.journal.append(JournalRecord(event: "expired", shot: context.shot.id, requestID: job.requestID))
             throw StoryboardError.expired(shot: context.shot.id, requestID: job.requestID)
         }
-        _ = try await client.download(result, to: URL(fileURLWithPath: context.path(context.file)), expecting: context.shot.model.returns)
-        return Generated(requestID: job.requestID, costUSD: result.accounting.cost)
+        let file = try await client.download(result, to: URL(fileURLWithPath: context.path(context.file)), expecting: context.shot.model.returns)
+        return Generated(requestID: job.requestID, costUSD: result.accounting.cost, bytes: file.byteCount)
     }
+}
+
+/// Set once the service has accepted a submit (from `generate`'s callback, which may run on another task).
+final class AcceptedMark: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    /// Marks the submit as accepted.
+    func set() { lock.withLock { value = true } }
+
+    /// Whether the submit was accepted.
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -34,7 +34,7 @@ struct ShotPipeline {
         if let generated {
             cost = generated.costUSD
             requestID = generated.requestID
-            try context.journal.append(JournalRecord(event: "downloaded", shot: shot.id, file: context.file, costUSD: cost))
+            try context.journal.append(JournalRecord(event: "downloaded", shot: shot.id, file: context.file, costUSD: cost, bytes: generated.bytes))
             try await context.crash(.afterDownload)
         }
         context.event("CHECKING")

@@ -47,9 +47,9 @@ public struct ChainRunner: Sendable {
     ///
     /// - Throws: `StoryboardError` (naming the shot) or `SegmindError`; everything paid for is journaled first.
     public func run(publishingThrough publisher: any LocalInputPublisher) async throws -> ChainReport {
-        let records = try RunJournal.read(journalPath)
-        let resume = try ResumePlan(plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit)
-        try resume.checkBudget(plan, maxUSD: options.maxCostUSD)
+        // Read-only first: a plan that cannot start leaves no out folder behind.
+        try ResumePlan(plan: plan, records: try RunJournal.read(journalPath), journalPath: journalPath, resubmit: options.resubmit)
+            .checkBudget(plan, maxUSD: options.maxCostUSD)
         for sub in ["", "shots", "frames"] {
             do {
                 try FileManager.default.createDirectory(atPath: options.path(sub), withIntermediateDirectories: true)
@@ -58,8 +58,15 @@ public struct ChainRunner: Sendable {
                     path: options.outDirectory, message: "cannot create the out folder (\((error as NSError).localizedDescription))")
             }
         }
-        let states = RunJournal.states(records)
+        let lock = try RunLock(folder: options.outDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        // Again under the lock: another run may have written to the journal since.
         let journal = try RunJournal(path: journalPath)
+        let records = try RunJournal.read(journalPath)
+        var resume = try ResumePlan(plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit)
+        resume.refetchMissingDownloads(records, in: options.outDirectory)
+        try resume.checkBudget(plan, maxUSD: options.maxCostUSD)
+        let states = RunJournal.states(records)
         for id in resume.resubmitted { try journal.append(JournalRecord(event: "resubmit", shot: id)) }
         let pipeline = ShotPipeline(generation: ShotGeneration(client: client, publisher: publisher))
         let scheduler = ShotScheduler(plan: plan, resume: resume, concurrency: options.concurrency, maxCostUSD: options.maxCostUSD)

@@ -22,8 +22,9 @@ struct ShotScheduler {
         var outcomes: [String: ShotOutcome] = [:]
         var pending = Array(plan.shots.enumerated())
         var running = 0
-        var committed = resume.spentUSD
-        var estimates: [String: Double] = [:]
+        // Journaled requests whose cost is not known yet count at their estimate until their outcome says otherwise.
+        var committed = resume.spentUSD + resume.pendingUSD
+        var estimates = resume.pendingEstimates
         try await withThrowingTaskGroup(of: ShotOutcome.self) { group in
             while !pending.isEmpty || running > 0 {
                 var i = 0

@@ -1,0 +1,131 @@
+import Foundation
+import MediaKit
+import MediaTestSupport
+import Segmind
+import SegmindSimulator
+import Testing
+
+@testable import Storyboard
+
+@Test func aTornLastLineIsCutAndKeptAsideBeforeTheNextAppend() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("torn-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("journal.jsonl").path
+    try RunJournal(path: path).append(JournalRecord(event: "submitting", shot: "a", fingerprint: "f1"))
+    let torn = #"{"event":"submitted","shot":"a","reque"#
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data(torn.utf8))
+    try handle.close()
+    // Opening for the next run cuts the torn bytes off (keeping them aside); the next record is a line of its own.
+    try RunJournal(path: path).append(JournalRecord(event: "submitted", shot: "a", requestID: "r1", statusURL: "s", responseURL: "u"))
+    let records = try RunJournal.read(path)
+    #expect(records.map(\.event) == ["submitting", "submitted"])
+    #expect(RunJournal.states(records)["a"]?.requestID == "r1")
+    let aside = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("journal.jsonl.torn-") }
+    #expect(aside.count == 1)
+    #expect(try String(contentsOfFile: dir.appendingPathComponent(aside[0]).path, encoding: .utf8) == torn)
+}
+
+@Test func aSecondRunOnTheSameFolderIsRefusedAtOnceAndSendsNothing() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let held = try RunLock(folder: out)
+    try await withSimulator { sim, client in
+        let error = await #expect(throws: StoryboardError.self) {
+            try await ChainRunner(plan: plan, client: client, options: ChainOptions(outDirectory: out, pollInterval: 0.05)).run()
+        }
+        #expect(error == .locked(path: out, pid: getpid()))
+        #expect(error?.description.contains("process \(getpid())") == true)
+        #expect(await sim.submissionCount() == 0)
+    }
+    withExtendedLifetime(held) {}
+}
+
+@Test func aRejectedSubmitIsJournaledAndTheNextRunSubmitsWithoutAsking() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    let simulator = try await SegmindSimulator.start(SimulatorConfiguration(latency: 0.2, scale: 0.5, apiKey: "right-key"))
+    do {
+        try await AsyncHTTPTransport.withTransport { transport in
+            let wrong = SegmindClient(
+                configuration: try SegmindConfiguration(baseURL: simulator.baseURL, apiKey: APIKey("wrong-key")), transport: transport)
+            let options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+            let error = await #expect(throws: SegmindError.self) { try await ChainRunner(plan: plan, client: wrong, options: options).run() }
+            #expect(error?.status == 401)
+            let states = RunJournal.states(try RunJournal.read(out + "/journal.jsonl"))
+            #expect(states["a"]?.outcomeUnknown == false)
+            #expect(states["a"]?.rejection?.status == 401)
+            // Fixed (the right key): the run submits again without --resubmit, each shot once.
+            let right = SegmindClient(
+                configuration: try SegmindConfiguration(baseURL: simulator.baseURL, apiKey: APIKey("right-key")), transport: transport)
+            let report = try await ChainRunner(plan: plan, client: right, options: options).run()
+            #expect(report.shots.count == 3)
+            #expect(await simulator.submissionCount() == 3)
+        }
+        await simulator.stop()
+    } catch {
+        await simulator.stop()
+        throw error
+    }
+}
+
+@Test func resubmitResolvesOneRecordAndIsANoOpOnceResolved() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        options.crashPoint = { p, shot in if p == .afterIntent && shot == "b" { throw Crash() } }
+        await #expect(throws: Crash.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        options.crashPoint = nil
+        options.resubmit = ["b"]
+        _ = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(await sim.submissionCount() == 3)
+        // The same command line again pays nothing more.
+        _ = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(await sim.submissionCount() == 3)
+        let resubmits = try RunJournal.read(out + "/journal.jsonl").filter { $0.event == "resubmit" }
+        #expect(resubmits.count == 1)
+    }
+}
+
+@Test func aDownloadWhoseFileIsGoneIsFetchedAgainWithoutANewSubmit() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        let options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        _ = try await ChainRunner(plan: plan, client: client, options: options).run()
+        let original = try Data(contentsOf: URL(fileURLWithPath: out + "/shots/b.mp4"))
+        try FileManager.default.removeItem(atPath: out + "/shots/b.mp4")
+        try Data(original.prefix(1000)).write(to: URL(fileURLWithPath: out + "/shots/c.mp4"))
+        let report = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(report.shots.count == 3)
+        #expect(await sim.submissionCount() == 3)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/shots/b.mp4")) == original)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/shots/c.mp4")).count > 1000)
+    }
+}
+
+@Test func theBudgetCountsJournaledRequestsAtTheirEstimateUntilTheirCostIsKnown() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        // a and b submitted and journaled (b not downloaded): $0.63 + $0.63 paid; c ($0.84 with audio) is still to come.
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        options.crashPoint = { p, shot in if p == .afterRequestID && shot == "b" { throw Crash() } }
+        await #expect(throws: Crash.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        options.crashPoint = nil
+        options.maxCostUSD = 1.9
+        await #expect(throws: StoryboardError.overBudget(estimatedUSD: 2.1, maxUSD: 1.9)) {
+            try await ChainRunner(plan: plan, client: client, options: options).run()
+        }
+        #expect(await sim.submissionCount() == 2)
+    }
+}
