@@ -298,24 +298,10 @@ public struct ChainRunner: Sendable {
         }
         // The same checks as `shotchain verify`, derived from the request that produced the file: duration within
         // a frame plus 50 ms, aspect, audio present exactly when asked for, and every frame decoding cleanly.
-        var parameters: [String: any Sendable] = [:]
-        for (key, value) in shot.parameters {
-            switch value {
-            case .string(let s): parameters[key] = s
-            case .number(let n): parameters[key] = n
-            case .bool(let b): parameters[key] = b
-            default: break
-            }
-        }
-        let report: VerificationReport
-        do {
-            var request = try VerificationRequest(modelParameters: parameters, returns: .video)
-            // No audio parameter: the models add no sound track.
-            if request.audio == nil { request.audio = false }
-            report = Verifier.verify(info, request)
-        } catch {
-            throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
-        }
+        // The catalog's roles say what the output should be (MediaKit knows no model parameter names).
+        let expected = shot.model.expectations(for: shot.parameters)
+        let report = Verifier.verify(
+            info, VerificationRequest(duration: expected.durationSeconds, aspect: expected.aspectRatio, audio: expected.audio ?? false, decode: true))
         let checks = report.checks.map { "\($0.name): expected \($0.expected), got \($0.actual)" }
         let failures = report.checks.filter { !$0.passed }.map { "\($0.name) expected \($0.expected), got \($0.actual)" }
         let duration = info.video?.duration ?? info.duration
