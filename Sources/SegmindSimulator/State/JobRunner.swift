@@ -33,8 +33,8 @@ struct JobRunner: Sendable {
     private func work(_ record: JobRecord) async throws(InputProblem) -> OutputFile {
         let request = record.request
         var inputs: [String: InputMedia] = [:]
-        for (parameter, url) in request.inputURLs {
-            inputs[parameter] = try await fetcher.fetch(url, parameter: parameter, expectVideo: parameter == "video_url")
+        for input in request.inputURLs {
+            inputs[input.parameter] = try await fetcher.fetch(input.url, parameter: input.parameter, expectVideo: input.isVideo)
         }
         let job = RenderJob(id: record.id, request: request, inputs: inputs, scale: state.configuration.scale)
         let renderer = self.renderer

@@ -102,7 +102,10 @@ extension Shotchain {
                         printError("\(e.shot): \(e.state)")
                     }
                 })
-            let simulator = simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5)) : nil
+            let simulator =
+                simulate
+                ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5, modelsDirectory: catalogOptions.modelsDirectory))
+                : nil
             do {
                 let configuration =
                     try simulator.map { try SegmindConfiguration(baseURL: $0.baseURL, apiKey: APIKey("simulated")) } ?? service.configuration()
