@@ -122,3 +122,14 @@ func parametersAreFoundByRole(slug: String, role: ParameterRole, name: String) t
     let report = try Verifier.verify(try await TestCorpus.shared.path(.bframesAAC), request)
     #expect(report.passed, "\(report.summary())")
 }
+
+@Test func unusableNumbersInAModelFileAreCatalogErrors() throws {
+    let slow = modelFile("slow", "").replacingOccurrences(of: #""typicalLatencySeconds": 1"#, with: #""typicalLatencySeconds": 1e300"#)
+    #expect(catalogError(slug: "slow", slow)?.description.contains("typicalLatencySeconds") == true)
+    let pricey = modelFile("pricey", "").replacingOccurrences(of: #""price": {}"#, with: #""price": {"usd": -1}"#)
+    #expect(catalogError(slug: "pricey", pricey)?.description.contains("price -1.0 is not") == true)
+    let aspect = modelFile("aspect", "").replacingOccurrences(
+        of: #""inputLimits": {}"#,
+        with: #""inputLimits": {"image": {"formats": ["png"], "maxBytes": 1, "minSide": 1, "minAspect": 2000, "maxAspect": 1}}"#)
+    #expect(catalogError(slug: "aspect", aspect)?.description.contains("minAspect") == true)
+}
