@@ -24,10 +24,12 @@ let package = Package(
         ),
         .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
         .target(name: "TerminalUI"),
+        // The model catalog's types (ModelSpec, JSONValue) and file loading, shared by the client and the simulator.
+        .target(name: "SegmindCatalog"),
         .target(
             name: "Segmind",
             dependencies: [
-                "MediaKit",
+                "MediaKit", "SegmindCatalog",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -35,7 +37,7 @@ let package = Package(
         .target(
             name: "SegmindSimulator",
             dependencies: [
-                "MediaKit",
+                "MediaKit", "SegmindCatalog", "Presets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +74,7 @@ let package = Package(
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "MediaTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "SegmindTests", dependencies: ["Segmind", "SegmindSimulator", "MediaTestSupport", "Presets"]),
-        .testTarget(name: "SegmindSimulatorTests", dependencies: ["SegmindSimulator", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "SegmindSimulatorTests", dependencies: ["SegmindSimulator", "SegmindCatalog", "MediaTestSupport", "Presets", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
             name: "FrameServerTests",
             dependencies: ["FrameServer", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]

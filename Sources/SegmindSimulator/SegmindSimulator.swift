@@ -3,9 +3,10 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Presets
 import ServiceLifecycle
 
-/// An offline stand-in for the Segmind API: speaks v1 and v2 as SEGMIND-API.md describes, fetches input URLs,
+/// An offline stand-in for the Segmind API: speaks v1 and v2 as Segmind's API reference describes, fetches input URLs,
 /// renders real media with MediaKit and injects faults deterministically.
 ///
 /// ```swift
@@ -39,9 +40,11 @@ public final class SegmindSimulator: Sendable {
     /// - Parameters:
     ///   - configuration: address, latency, faults, budget, render scale and key.
     ///   - stopOnSignals: when true, SIGINT and SIGTERM stop the server gracefully (the `simulate` command).
-    /// - Throws: ``SimulatorError`` for a bad configuration or an address that cannot be bound.
+    /// - Throws: ``SimulatorError`` for a bad configuration (including an unreadable or malformed model catalog) or an
+    ///   address that cannot be bound.
     public static func start(_ configuration: SimulatorConfiguration, stopOnSignals: Bool = false) async throws -> SegmindSimulator {
         try configuration.validate()
+        let models = try SimulatedModel.load(from: configuration.modelsDirectory ?? Presets.directory.appendingPathComponent("models"))
         var logger = Logger(label: "segmind-simulator")
         logger.logLevel = .critical
         let state = SimulatorState(configuration: configuration)
@@ -54,7 +57,7 @@ public final class SegmindSimulator: Sendable {
         let runner = JobRunner(
             state: state, fetcher: InputFetcher(client: HTTPClient.shared, timeout: .milliseconds(Int64(configuration.inputTimeout * 1000))),
             renderer: MediaRenderer(directory: outputDirectory))
-        let service = SimulatorService(state: state, runner: runner, configuration: configuration)
+        let service = SimulatorService(state: state, runner: runner, configuration: configuration, models: models)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: CallbackResponder<SimulatorRequestContext> { request, context in

@@ -23,11 +23,14 @@ public struct SimulatorConfiguration: Sendable {
     public var apiKey: String?
     /// Seconds allowed for fetching one input URL (connection attempts are retried until then).
     public var inputTimeout: Double
+    /// The folder of `<slug>.json` model files to serve; nil serves the catalog built into shotchain (`presets/models`).
+    /// Adding a model there is adding a file.
+    public var modelsDirectory: URL?
 
     /// Creates a configuration; every parameter has the default the `simulate` command uses.
     public init(
         host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, faults: FaultSpec = FaultSpec(), seed: UInt64 = 1,
-        credits: Double = 1000, ttl: Double = 3600, scale: Double = 1.0, apiKey: String? = nil, inputTimeout: Double = 30
+        credits: Double = 1000, ttl: Double = 3600, scale: Double = 1.0, apiKey: String? = nil, inputTimeout: Double = 30, modelsDirectory: URL? = nil
     ) {
         self.host = host
         self.port = port
@@ -39,6 +42,7 @@ public struct SimulatorConfiguration: Sendable {
         self.scale = scale
         self.apiKey = apiKey
         self.inputTimeout = inputTimeout
+        self.modelsDirectory = modelsDirectory
     }
 
     /// Checks every value, throwing ``SimulatorError/invalidConfiguration(_:)`` naming the bad one.

@@ -96,25 +96,6 @@ actor VerifyMedia {
         #expect(decode.actual.contains("corrupt") || decode.actual.contains("error") || decode.actual.contains("decoded"))
     }
 
-    /// Segmind parameters map to checks: duration "5", aspect_ratio, generate_audio; "auto" is not checked.
-    @Test func requestFromModelParameters() throws {
-        let request = try VerificationRequest(
-            modelParameters: ["duration": "5", "aspect_ratio": "16:9", "generate_audio": true, "prompt": "a cat"], returns: .video)
-        #expect(request == VerificationRequest(duration: 5, aspect: "16:9", audio: true, decode: true))
-        let v2v = try VerificationRequest(modelParameters: ["duration": 10, "aspect_ratio": "auto", "keep_audio": "false"], returns: .video)
-        #expect(v2v == VerificationRequest(duration: 10, audio: false, decode: true))
-        let image = try VerificationRequest(modelParameters: ["aspect_ratio": "9:16", "duration": "5"], returns: .image)
-        #expect(image == VerificationRequest(aspect: "9:16"))
-        #expect(throws: MediaError.self) { try VerificationRequest(modelParameters: ["duration": "five"], returns: .video) }
-    }
-
-    /// A request built from model parameters verifies a matching clip.
-    @Test func modelRequestVerifiesClip() async throws {
-        let request = try VerificationRequest(modelParameters: ["duration": "5", "aspect_ratio": "16:9", "generate_audio": true], returns: .video)
-        let report = try Verifier.verify(try await TestCorpus.shared.path(.bframesAAC), request)
-        #expect(report.passed, "\(report.summary())")
-    }
-
     /// Unreadable input throws rather than reporting.
     @Test(arguments: [BadInput.missing, .randomBytes, .empty, .directory])
     func unreadableInputThrows(_ bad: BadInput) async throws {

@@ -215,3 +215,61 @@ private func write(_ text: String, in dir: URL, name: String = "board.yaml") thr
     let noShots = try write("defaults: {model: kling-o1}", in: dir)
     #expect(throws: StoryboardError.unreadable(path: noShots, message: "there is no shots list")) { try StoryboardFile.load(noShots) }
 }
+
+@Test func aDefaultsKeyNoModelTakesIsAnIssueNamingTheKey() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = try write(
+        """
+        defaults:
+          model: kling-o3-image2video
+          genrate_audio: true
+          duration: 5
+        shots:
+          - {id: one, prompt: x, start_image: demo-start.png}
+          - {id: two, prompt: y, start_image: previous, model: kling-o1-image-to-video}
+        """, in: dir)
+    let error = #expect(throws: StoryboardError.self) { try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: try catalog()) }
+    guard case .invalid(_, let issues)? = error else {
+        Issue.record("expected .invalid, got \(String(describing: error))")
+        return
+    }
+    #expect(issues.count == 1, "\(issues)")
+    #expect(issues.first?.shot == "defaults" && issues.first?.field == "genrate_audio", "\(issues)")
+    #expect(issues.first?.message.contains("kling-o1-image-to-video, kling-o3-image2video") == true, "\(issues)")
+    // A key that only one of the models takes is fine: generate_audio applies to the kling-o3 shot only.
+    let fine = try write(
+        """
+        defaults: {model: kling-o3-image2video, generate_audio: true}
+        shots:
+          - {id: one, prompt: x, start_image: demo-start.png}
+          - {id: two, prompt: y, start_image: previous, model: kling-o1-image-to-video}
+        """, in: dir, name: "fine.yaml")
+    let plan = try ChainPlan(storyboard: try StoryboardFile.load(fine), catalog: try catalog())
+    #expect(plan.shots[0].parameters["generate_audio"] == .bool(true) && plan.shots[1].parameters["generate_audio"] == nil)
+}
+
+@Test func imageFieldsMapToParametersByRole() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // A model whose parameters have names no code knows; only the roles say which is which.
+    let models = dir.appendingPathComponent("models")
+    try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+    try """
+    {"slug": "acme", "title": "t", "summary": "s", "returns": "video", "typicalLatencySeconds": 1, "deadlineSeconds": 10,
+     "pollIntervalSeconds": 1, "price": {"usd": 0.5}, "inputLimits": {}, "parameters": [
+      {"name": "text", "type": "string", "role": "prompt", "required": true, "description": "d"},
+      {"name": "first_frame", "type": "url", "role": "start_image", "required": true, "description": "d"},
+      {"name": "last_frame", "type": "url", "role": "end_image", "required": false, "description": "d"},
+      {"name": "refs", "type": "url-list", "role": "reference_images", "required": false, "description": "d"}]}
+    """.write(to: models.appendingPathComponent("acme.json"), atomically: true, encoding: .utf8)
+    let path = try write(
+        """
+        shots:
+          - {id: one, model: acme, text: x, start_image: demo-start.png, end_image: demo-end.png, reference_images: [demo-end.png]}
+        """, in: dir)
+    let plan = try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: try ModelCatalog(directory: models))
+    #expect(plan.shots[0].inputs.map(\.parameter) == ["first_frame", "last_frame", "refs"])
+    #expect(ChainPlan.parameter(for: "start_image", model: try catalog().model("kling-o1")) == "image_urls")
+    #expect(ChainPlan.parameter(for: "end_image", model: try catalog().model("kling-o1")) == nil)
+}

@@ -2,14 +2,6 @@ import Foundation
 
 /// What a file is expected to be: the properties `Verifier.verify` checks. Every nil property is not checked.
 public struct VerificationRequest: Sendable, Equatable {
-    /// What a model returns.
-    public enum Output: String, Sendable, Equatable {
-        /// A video file (duration, frame rate and audio apply).
-        case video
-        /// A still image (only aspect and resolution apply).
-        case image
-    }
-
     /// The expected video duration in seconds.
     public var duration: Double?
     /// The expected display aspect ratio as "W:H" ("16:9", "9:16", "1:1").
@@ -65,46 +57,6 @@ public struct VerificationRequest: Sendable, Equatable {
         self.audio = audio
         self.decode = decode
         self.tolerance = tolerance
-    }
-
-    /// Derives the checks from the parameters a Segmind model was called with.
-    ///
-    /// `duration` ("5" or 5) becomes the expected duration in seconds; `aspect_ratio` ("16:9", "9:16", "1:1";
-    /// "auto" is not checked) the expected aspect; `generate_audio` or `keep_audio` (true/false, "true"/"false")
-    /// whether audio is expected. For an image only the aspect ratio applies. Videos are always decoded.
-    /// - Parameters:
-    ///   - modelParameters: the request body (values as decoded from JSON: String, Bool, Int, Double).
-    ///   - returns: what the model returns.
-    /// - Throws: `MediaError.invalidArgument` for a duration or aspect ratio that cannot be understood.
-    public init(modelParameters: [String: any Sendable], returns: Output) throws {
-        self.init()
-        func text(_ key: String) -> String? {
-            guard let value = modelParameters[key] else { return nil }
-            if let s = value as? String { return s }
-            if let b = value as? Bool { return b ? "true" : "false" }
-            return "\(value)"
-        }
-        if let aspect = text("aspect_ratio"), aspect.lowercased() != "auto" {
-            guard Self.aspectRatio(aspect) != nil else {
-                throw MediaError.invalidArgument("aspect_ratio \"\(aspect)\" is not W:H")
-            }
-            self.aspect = aspect
-        }
-        guard returns == .video else { return }
-        decode = true
-        if let d = text("duration") {
-            guard let seconds = Double(d), seconds > 0 else { throw MediaError.invalidArgument("duration \"\(d)\" is not a number of seconds") }
-            duration = seconds
-        }
-        for key in ["generate_audio", "keep_audio"] {
-            if let a = text(key) {
-                switch a.lowercased() {
-                case "true", "1", "yes": audio = true
-                case "false", "0", "no": audio = false
-                default: throw MediaError.invalidArgument("\(key) \"\(a)\" is not true or false")
-                }
-            }
-        }
     }
 
     /// The ratio width / height of "W:H" (or "W/H"), nil when it is not two positive numbers.

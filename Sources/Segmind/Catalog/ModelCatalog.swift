@@ -10,24 +10,10 @@ public struct ModelCatalog: Sendable {
     /// Reads every `*.json` file in `directory`.
     ///
     /// - Throws: `SegmindError.catalog` naming the file and the problem when the folder is missing
-    ///   or a file is malformed (including a slug that differs from the file name).
+    ///   or a file is malformed (including a slug that differs from the file name, or an unknown role).
     public init(directory: URL) throws {
         self.directory = directory
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        } catch {
-            throw SegmindError.catalog(path: directory.path, message: "cannot list the folder (\(error.localizedDescription))")
-        }
-        var models: [ModelSpec] = []
-        for name in names.sorted() where name.hasSuffix(".json") {
-            let url = directory.appendingPathComponent(name)
-            models.append(try Self.load(url))
-        }
-        if models.isEmpty {
-            throw SegmindError.catalog(path: directory.path, message: "no model files (*.json) found")
-        }
-        self.models = models.sorted { $0.slug < $1.slug }
+        do { self.models = try CatalogFiles.models(in: directory) } catch { throw SegmindError.catalog(path: error.path, message: error.message) }
     }
 
     /// Creates a catalog from models already in memory (tests, generated catalogs).
@@ -37,24 +23,10 @@ public struct ModelCatalog: Sendable {
     }
 
     /// Reads one model file.
+    ///
+    /// - Throws: `SegmindError.catalog` naming the file and the problem.
     public static func load(_ url: URL) throws -> ModelSpec {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SegmindError.catalog(path: url.path, message: "cannot read (\(error.localizedDescription))")
-        }
-        let spec: ModelSpec
-        do { spec = try JSONDecoder().decode(ModelSpec.self, from: data) } catch {
-            throw SegmindError.catalog(path: url.path, message: "malformed model file (\(describe(error)))")
-        }
-        let expected = url.deletingPathExtension().lastPathComponent
-        guard spec.slug == expected else {
-            throw SegmindError.catalog(path: url.path, message: "slug '\(spec.slug)' does not match the file name '\(expected)'")
-        }
-        var seen = Set<String>()
-        for p in spec.parameters where !seen.insert(p.name).inserted {
-            throw SegmindError.catalog(path: url.path, message: "parameter '\(p.name)' is listed twice")
-        }
-        return spec
+        do { return try CatalogFiles.model(at: url) } catch { throw SegmindError.catalog(path: error.path, message: error.message) }
     }
 
     /// The model with this slug.
@@ -65,17 +37,5 @@ public struct ModelCatalog: Sendable {
             throw SegmindError.unknownModel(slug: slug, known: models.map(\.slug))
         }
         return m
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let ctx)?:
-            return "missing key '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case .typeMismatch(_, let ctx)?, .valueNotFound(_, let ctx)?, .dataCorrupted(let ctx)?:
-            let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-            return (path.isEmpty ? "" : "at '\(path)': ") + ctx.debugDescription
-        default:
-            return String(describing: error)
-        }
     }
 }

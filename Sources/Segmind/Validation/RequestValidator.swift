@@ -89,24 +89,23 @@ public struct RequestValidator: Sendable {
             }
         }
 
-        // multi_prompt durations must add up to duration.
-        if case .array(let shots)? = body["multi_prompt"], model.parameter("duration") != nil {
+        // A prompt list's shot durations must add up to the duration.
+        if let list = model.parameter(role: .promptList), case .array(let shots)? = body[list.name], let duration = model.parameter(role: .duration) {
             let total = shots.compactMap { $0["duration"].flatMap(PriceRule.number) }.reduce(0, +)
-            let durationValue = body["duration"] ?? model.parameter("duration")?.default
+            let durationValue = body[duration.name] ?? duration.default
             if let d = durationValue.flatMap(PriceRule.number), shots.count > 0, abs(total - d) > 1e-9 {
                 issues.append(
                     .init(
-                        parameter: "multi_prompt",
+                        parameter: list.name,
                         message:
-                            "shot durations add up to \(JSONValue.formatNumber(total)) s but duration is \(JSONValue.formatNumber(d)) s; they must be equal"
+                            "shot durations add up to \(JSONValue.formatNumber(total)) s but \(duration.name) is \(JSONValue.formatNumber(d)) s; they must be equal"
                     ))
             }
         }
 
         if !issues.isEmpty { throw SegmindError.invalidRequest(slug: model.slug, issues: issues) }
-        let defaults = Dictionary(uniqueKeysWithValues: model.parameters.compactMap { p in p.default.map { (p.name, $0) } })
         return ValidatedRequest(
-            model: model, body: body, localInputs: localInputs, estimatedUSD: model.price.estimate(body, defaults: defaults))
+            model: model, body: body, localInputs: localInputs, estimatedUSD: model.price.estimate(body, defaults: model.defaults))
     }
 
     private func describe(_ spec: ParameterSpec) -> String {

@@ -16,14 +16,15 @@ struct InputProblem: Error, Sendable {
 /// Fetches input URLs over HTTP, as Segmind's servers do, and checks that each holds an image or a video.
 struct InputFetcher: Sendable {
     var client: HTTPClient
-    /// Kling's limits: images up to 10 MB, reference videos up to 200 MB.
     var timeout: TimeAmount
+    /// Sizes used when the model's catalog file gives none: images up to 10 MB, reference videos up to 200 MB.
     var maxImageBytes = 10 << 20
     var maxVideoBytes = 200 << 20
 
-    /// Downloads `url` (named by `parameter` in errors) and classifies it by its leading bytes.
-    func fetch(_ url: String, parameter: String, expectVideo: Bool) async throws(InputProblem) -> InputMedia {
-        let limit = expectVideo ? maxVideoBytes : maxImageBytes
+    /// Downloads `url` (named by `parameter` in errors) and classifies it by its leading bytes; `maxBytes` is the
+    /// model's limit for this kind of input, when its catalog file has one.
+    func fetch(_ url: String, parameter: String, expectVideo: Bool, maxBytes: Int64? = nil) async throws(InputProblem) -> InputMedia {
+        let limit = maxBytes.map { Int(clamping: max($0, 1)) } ?? (expectVideo ? maxVideoBytes : maxImageBytes)
         let bytes: [UInt8]
         do {
             let request = HTTPClientRequest(url: url)
@@ -37,7 +38,7 @@ struct InputFetcher: Sendable {
             throw problem
         } catch let error as NIOTooManyBytesError {
             _ = error
-            throw InputProblem(message: "\(parameter): \(url) is larger than \(limit >> 20) MB")
+            throw InputProblem(message: "\(parameter): \(url) is larger than \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit) bytes")")
         } catch {
             throw InputProblem(message: "\(parameter): could not fetch \(url) (\(error))")
         }

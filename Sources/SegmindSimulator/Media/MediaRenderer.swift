@@ -1,5 +1,6 @@
 import Foundation
 import MediaKit
+import SegmindCatalog
 
 /// Renders a job's output media into the simulator's output folder, the way Kling's results look:
 /// 24 fps, `duration x 24 + 1` frames, the start image fitted to the first frame, a slow zoom and a moving
@@ -24,14 +25,14 @@ struct MediaRenderer: Sendable {
         let folder = directory.appendingPathComponent(job.id)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var images: [String: PixelImage] = [:]
-        for (parameter, _) in request.inputURLs where parameter != "video_url" {
-            images[parameter] = try decodeImage(job, parameter: parameter, folder: folder)
+        for input in request.inputURLs where !input.isVideo {
+            images[input.parameter] = try decodeImage(job, input: input, folder: folder)
         }
-        let videoFrame = try checkVideo(job, folder: folder)
-        let startParameter = ["start_image_url", "image_url", "image_urls[0]"].first { images[$0] != nil }
+        let videoFrame = try request.inputURLs.first(where: \.isVideo).flatMap { try checkVideo(job, input: $0, folder: folder) }
+        let startParameter = request.startParameters.first { images[$0] != nil }
         // A video-to-video job starts from (and follows the aspect of) its reference video.
         let start = videoFrame ?? startParameter.flatMap { images[$0] }
-        let end = images["end_image_url"]
+        let end = request.endParameter.flatMap { images[$0] }
         let aspect = request.requestedAspect ?? start.map { AspectRatio.nearest(width: $0.width, height: $0.height) } ?? .landscape
         let full = aspect.size(mode: request.mode, output: request.model.output)
         let width = Self.even(Double(full.width) * job.scale)
@@ -69,13 +70,17 @@ struct MediaRenderer: Sendable {
         return OutputFile(id: job.id, name: name, path: path, contentType: contentType, size: size)
     }
 
-    /// Decodes a fetched image input and applies Kling's image limits (JPG or PNG, at least 300 px on each side,
-    /// aspect between 1:2.5 and 2.5:1); a problem fails the job naming the parameter and the URL.
-    private func decodeImage(_ job: RenderJob, parameter: String, folder: URL) throws -> PixelImage? {
+    /// Decodes a fetched image input and applies the model's image limits (format, smallest side, aspect between
+    /// the catalog's bounds); a problem fails the job naming the parameter and the URL.
+    private func decodeImage(_ job: RenderJob, input: InputURL, folder: URL) throws -> PixelImage? {
+        let parameter = input.parameter
+        let url = input.url
         guard case .image(let format, let bytes)? = job.inputs[parameter] else { return nil }
-        let url = job.request.inputURLs.first { $0.parameter == parameter }?.url ?? parameter
-        guard format == "png" || format == "jpg" else {
-            throw InputProblem(message: "\(parameter): \(url) is a \(format.uppercased()) image; Kling accepts JPG or PNG")
+        let limits = job.request.model.spec.inputLimits.image
+        let formats = (limits?.formats ?? ["png", "jpeg"]).map { $0 == "jpeg" ? "jpg" : $0 }
+        guard formats.contains(format) else {
+            let names = formats.map { $0.uppercased() }.sorted().joined(separator: " or ")
+            throw InputProblem(message: "\(parameter): \(url) is a \(format.uppercased()) image; Kling accepts \(names)")
         }
         let path = folder.appendingPathComponent("input-\(parameter.filter { $0.isLetter || $0.isNumber }).\(format)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -86,22 +91,27 @@ struct MediaRenderer: Sendable {
         } catch {
             throw InputProblem(message: "\(parameter): \(url) is not a readable image (\(error))")
         }
-        guard min(image.width, image.height) >= 300 else {
-            throw InputProblem(message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs at least 300 px on each side")
-        }
-        let ratio = Double(max(image.width, image.height)) / Double(min(image.width, image.height))
-        guard ratio <= 2.5 else {
+        guard let limits else { return image }
+        guard min(image.width, image.height) >= limits.minSide else {
             throw InputProblem(
-                message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs an aspect ratio between 1:2.5 and 2.5:1")
+                message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs at least \(limits.minSide) px on each side")
+        }
+        let ratio = Double(image.width) / Double(max(image.height, 1))
+        guard ratio >= limits.minAspect - 1e-9 && ratio <= limits.maxAspect + 1e-9 else {
+            let low = JSONValue.formatNumber((1 / limits.minAspect * 1000).rounded() / 1000)
+            let high = JSONValue.formatNumber(limits.maxAspect)
+            throw InputProblem(
+                message: "\(parameter): \(url) is \(image.width)x\(image.height); Kling needs an aspect ratio between 1:\(low) and \(high):1")
         }
         return image
     }
 
-    /// Probes the reference video and applies Kling's video limits (720 to 2160 px, 3 to 10 s, 24 to 60 fps);
-    /// returns its first frame, or nil when the job has no video input.
-    private func checkVideo(_ job: RenderJob, folder: URL) throws -> PixelImage? {
-        guard case .video(let container, let bytes)? = job.inputs["video_url"] else { return nil }
-        let url = job.request.videoURL ?? "video_url"
+    /// Probes the reference video and applies the model's video limits (sides, duration, frame rate); returns its
+    /// first frame.
+    private func checkVideo(_ job: RenderJob, input: InputURL, folder: URL) throws -> PixelImage? {
+        let parameter = input.parameter
+        let url = input.url
+        guard case .video(let container, let bytes)? = job.inputs[parameter] else { return nil }
         let path = folder.appendingPathComponent("input-video.\(container)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -111,22 +121,29 @@ struct MediaRenderer: Sendable {
             info = try MediaProbe.probe(path)
             first = try FrameExtractor.extract(from: path, .first)
         } catch {
-            throw InputProblem(message: "video_url: \(url) is not a readable video (\(error))")
+            throw InputProblem(message: "\(parameter): \(url) is not a readable video (\(error))")
         }
         guard let stream = info.video, let video = stream.video else {
-            throw InputProblem(message: "video_url: \(url) has no video stream")
+            throw InputProblem(message: "\(parameter): \(url) has no video stream")
         }
+        guard let limits = job.request.model.spec.inputLimits.video else { return first.image.droppingAlpha() }
         let (w, h) = (video.displayWidth, video.displayHeight)
-        guard min(w, h) >= 720 && max(w, h) <= 2160 else {
-            throw InputProblem(message: "video_url: \(url) is \(w)x\(h); Kling needs 720 to 2160 px")
+        guard min(w, h) >= limits.minSide && max(w, h) <= limits.maxSide else {
+            throw InputProblem(message: "\(parameter): \(url) is \(w)x\(h); Kling needs \(limits.minSide) to \(limits.maxSide) px")
         }
         let seconds = stream.duration ?? info.duration ?? 0
-        guard seconds >= 2.95 && seconds <= 10.05 else {
-            throw InputProblem(message: "video_url: \(url) is \(String(format: "%.2f", seconds)) s long; Kling needs 3 to 10 s")
+        guard seconds >= limits.minSeconds - 0.05 && seconds <= limits.maxSeconds + 0.05 else {
+            throw InputProblem(
+                message:
+                    "\(parameter): \(url) is \(String(format: "%.2f", seconds)) s long; Kling needs \(JSONValue.formatNumber(limits.minSeconds)) to \(JSONValue.formatNumber(limits.maxSeconds)) s"
+            )
         }
         let fps = video.frameRate?.doubleValue ?? 0
-        guard fps >= 23.9 && fps <= 60.1 else {
-            throw InputProblem(message: "video_url: \(url) runs at \(String(format: "%.3f", fps)) fps; Kling needs 24 to 60 fps")
+        guard fps >= limits.minFPS - 0.1 && fps <= limits.maxFPS + 0.1 else {
+            throw InputProblem(
+                message:
+                    "\(parameter): \(url) runs at \(String(format: "%.3f", fps)) fps; Kling needs \(JSONValue.formatNumber(limits.minFPS)) to \(JSONValue.formatNumber(limits.maxFPS)) fps"
+            )
         }
         return first.image.droppingAlpha()
     }

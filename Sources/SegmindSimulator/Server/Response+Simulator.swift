@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SegmindCatalog
 
 extension HTTPField.Name {
     static let apiKey = HTTPField.Name("x-api-key")!
@@ -17,7 +18,7 @@ extension Response {
     static func json(_ status: Int, _ value: JSONValue, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        let buffer = ByteBuffer(string: value.serialized)
+        let buffer = ByteBuffer(string: value.jsonText)
         fields[.contentLength] = String(buffer.readableBytes)
         return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: buffer))
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SegmindCatalog
 
 /// What the service decided for one request.
 enum Reply {
@@ -14,6 +15,8 @@ struct SimulatorService: Sendable {
     let state: SimulatorState
     let runner: JobRunner
     let configuration: SimulatorConfiguration
+    /// The models served, by slug, as read from the catalog folder.
+    let models: [String: SimulatedModel]
 
     /// Answers one request, logging it; a `drop` fault closes the connection instead.
     func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
@@ -93,7 +96,7 @@ struct SimulatorService: Sendable {
 
     private func submit(slug: String, synchronous: Bool, request: Request, context: SimulatorRequestContext) async throws -> Reply {
         if let denied = authenticationFailure(request) { return .respond(denied, fault: nil) }
-        guard let model = SimulatedModel.all[slug] else { return .respond(.error(404, "Model \(slug) not found"), fault: nil) }
+        guard let model = models[slug] else { return .respond(.error(404, "Model \(slug) not found"), fault: nil) }
         let roll = await state.nextRoll(.submit)
         var faultAfterAcceptance: RequestFault?
         if let fault = roll.fault {
@@ -244,7 +247,7 @@ struct SimulatorService: Sendable {
     private func completedBody(_ record: JobRecord, file: OutputFile, base: String) -> JSONValue {
         let url = JSONValue.string("\(base)/files/\(file.id)/\(file.name)")
         var body: [String: JSONValue] = [
-            "status": "COMPLETED", "error": nil, "request_id": .string(record.id), "output": url, "metrics": completedMetrics(record),
+            "status": "COMPLETED", "error": .null, "request_id": .string(record.id), "output": url, "metrics": completedMetrics(record),
         ]
         switch record.request.model.output {
         case .video:

@@ -33,8 +33,10 @@ struct JobRunner: Sendable {
     private func work(_ record: JobRecord) async throws(InputProblem) -> OutputFile {
         let request = record.request
         var inputs: [String: InputMedia] = [:]
-        for (parameter, url) in request.inputURLs {
-            inputs[parameter] = try await fetcher.fetch(url, parameter: parameter, expectVideo: parameter == "video_url")
+        let limits = request.model.spec.inputLimits
+        for input in request.inputURLs {
+            let maxBytes = input.isVideo ? limits.video?.maxBytes : limits.image?.maxBytes
+            inputs[input.parameter] = try await fetcher.fetch(input.url, parameter: input.parameter, expectVideo: input.isVideo, maxBytes: maxBytes)
         }
         let job = RenderJob(id: record.id, request: request, inputs: inputs, scale: state.configuration.scale)
         let renderer = self.renderer

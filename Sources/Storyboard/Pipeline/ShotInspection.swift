@@ -23,7 +23,7 @@ struct ShotInspection {
         let last = "frames/\(shot.id)-last.png"
         let result: ShotCheckResult
         do {
-            result = try ShotCheck.check(path, against: try Self.request(for: shot))
+            result = try ShotCheck.check(path, against: Self.request(for: shot))
         } catch {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }
@@ -46,19 +46,9 @@ struct ShotInspection {
 
     /// What the shot's file must be, as `shotchain verify` checks it: the duration within a frame plus 50 ms, the
     /// aspect, audio present exactly when asked for, and every frame decoding cleanly.
-    static func request(for shot: PlannedShot) throws -> VerificationRequest {
-        var parameters: [String: any Sendable] = [:]
-        for (key, value) in shot.parameters {
-            switch value {
-            case .string(let s): parameters[key] = s
-            case .number(let n): parameters[key] = n
-            case .bool(let b): parameters[key] = b
-            default: break
-            }
-        }
-        var request = try VerificationRequest(modelParameters: parameters, returns: .video)
-        // No audio parameter: the models add no sound track.
-        if request.audio == nil { request.audio = false }
-        return request
+    static func request(for shot: PlannedShot) -> VerificationRequest {
+        let expected = shot.model.expectations(for: shot.parameters)
+        // No audio role: the model adds no sound track.
+        return VerificationRequest(duration: expected.durationSeconds, aspect: expected.aspectRatio, audio: expected.audio ?? false, decode: true)
     }
 }

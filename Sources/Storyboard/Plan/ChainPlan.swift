@@ -133,23 +133,35 @@ public struct ChainPlan: Sendable {
                     shot: shot, model: model, parameters: parameters, inputs: inputs, dependencies: dependencies, estimatedUSD: estimate,
                     expectedSeconds: model.typicalLatencySeconds, fingerprint: Self.fingerprint(shot: shot, parameters: parameters)))
         }
+        if planned.count == storyboard.shots.count { issues += Self.unusedDefaults(storyboard, models: planned.map(\.model)) }
         // A shot that feeds another must produce a picture: a video (its last frame) or an image.
         if !issues.isEmpty { throw StoryboardError.invalid(path: storyboard.path, issues: issues) }
         self.storyboard = storyboard
         self.shots = planned
     }
 
-    /// The model parameter a storyboard image field maps to, nil when the model has none.
+    /// The model parameter a storyboard image field maps to through the catalog's roles, nil when the model has none:
+    /// `start_image` is the start image (else the first reference image), `end_image` the end image and
+    /// `reference_images[i]` the reference images.
     static func parameter(for field: String, model: ModelSpec) -> String? {
-        let names: [String]
+        let roles: [ParameterRole]
         if field == "start_image" {
-            names = ["start_image_url", "image_url", "image_urls"]
+            roles = [.startImage, .referenceImages]
         } else if field == "end_image" {
-            names = ["end_image_url"]
+            roles = [.endImage]
         } else {
-            names = ["reference_image_urls", "image_urls"]
+            roles = [.referenceImages]
         }
-        return names.first { model.parameter($0) != nil }
+        return roles.lazy.compactMap { model.parameter(role: $0)?.name }.first
+    }
+
+    /// A `defaults` parameter that no model of the storyboard takes (a typo such as `genrate_audio`) is an issue
+    /// rather than silently dropped (checked once every shot's model is known).
+    static func unusedDefaults(_ storyboard: StoryboardFile, models: [ModelSpec]) -> [StoryboardIssue] {
+        let slugs = Set(models.map(\.slug)).sorted().joined(separator: ", ")
+        return storyboard.defaults.parameters.keys.sorted().filter { key in !models.contains { $0.parameter(key) != nil } }.map {
+            StoryboardIssue(shot: "defaults", field: $0, message: "no model in the storyboard takes this parameter (models: \(slugs))")
+        }
     }
 
     /// The storyboard field a model parameter came from (for issues), else the parameter itself.
@@ -199,7 +211,7 @@ public struct ChainPlan: Sendable {
         var lines = ["\(shots.count) shot\(shots.count == 1 ? "" : "s") from \(storyboard.path):"]
         for s in shots {
             let deps = s.dependencies.isEmpty ? "" : " after \(s.dependencies.joined(separator: ", "))"
-            let duration = s.parameters["duration"].map { " \($0.stringValue ?? $0.jsonText) s" } ?? ""
+            let duration = s.model.parameter(role: .duration).flatMap { s.parameters[$0.name] }.map { " \($0.stringValue ?? $0.jsonText) s" } ?? ""
             let inputs = s.inputs.map { "\($0.parameter)=\($0.source)" }.joined(separator: " ")
             lines.append(
                 "  \(s.id): \(s.model.slug)\(duration), ~$\(money(s.estimatedUSD)), ~\(Int(s.expectedSeconds.rounded())) s\(deps)\(inputs.isEmpty ? "" : "; " + inputs)"

@@ -67,7 +67,7 @@ extension Shotchain {
                 }
                 let outDir = out ?? (URL(fileURLWithPath: storyboard).deletingPathExtension().lastPathComponent + "-out")
                 let session = ChainSession(
-                    plan: plan, simulate: simulate, serving: serving, service: service,
+                    plan: plan, simulate: simulate, modelsDirectory: catalogOptions.modelsDirectory, serving: serving, service: service,
                     progress: ProgressMode(rawValue: progress) ?? .auto)
                 let options = ChainOptions(
                     outDirectory: outDir, maxCostUSD: maxCost, concurrency: concurrency, resubmit: Set(resubmit),

@@ -161,7 +161,7 @@ struct GenerateArguments {
             let raw = String(p[p.index(after: eq)...])
             out.parameters[key] = JSONValue.parse(raw) ?? .string(raw)
         }
-        if let prompt { out.parameters["prompt"] = .string(prompt) }
+        if let prompt { out.parameters[model.parameter(role: .prompt)?.name ?? "prompt"] = .string(prompt) }
         for i in inputs {
             guard let eq = i.firstIndex(of: "="), eq != i.startIndex else {
                 throw SegmindError.configuration("--input \(i): expected KEY=PATH_OR_URL")

@@ -61,7 +61,7 @@ enum ModelText {
             "price: \(price(m))" + (m.price.note.map { " (\($0))" } ?? ""), "parameters:",
         ]
         for p in m.parameters {
-            var line = "  \(p.name) (\(p.type.rawValue)\(p.required ? ", required" : ""))"
+            var line = "  \(p.name) (\(p.type.rawValue)\(p.role.map { ", role \($0.rawValue)" } ?? "")\(p.required ? ", required" : ""))"
             if let d = p.default { line += " default \(d.jsonText)" }
             if let a = p.allowed { line += " allowed: \(a.map { $0.stringValue ?? $0.jsonText }.joined(separator: ", "))" }
             lines.append(line)
@@ -76,6 +76,7 @@ enum ModelText {
                 "video inputs: \(v.formats.joined(separator: "/")), \(JSONValueText.number(v.minSeconds))-\(JSONValueText.number(v.maxSeconds)) s, \(v.minSide)-\(v.maxSide) px, \(JSONValueText.number(v.minFPS))-\(JSONValueText.number(v.maxFPS)) fps, <= \(v.maxBytes / 1_048_576) MB"
             )
         }
+        if let source = m.source { lines.append("source: \(source)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -10,7 +10,8 @@ extension Shotchain {
             discussion: """
                 Prints its base URL (the host root) on standard output, then serves until SIGINT or SIGTERM \
                 (exit 0). Faults are KEY=PROBABILITY pairs, keys 500, 502, 504, 429, drop, fail, truncate, \
-                for example 500=0.05,429=0.05,fail=0.05. A prompt containing [fail] always ends FAILED.
+                for example 500=0.05,429=0.05,fail=0.05. A prompt containing [fail] always ends FAILED. \
+                It serves the models of the catalog (--presets DIR reads DIR/models/*.json).
                 """
         )
 
@@ -32,13 +33,14 @@ extension Shotchain {
         var scale: Double = 1.0
         @Option(help: "Accept only this x-api-key (default: any non-empty key).")
         var apiKey: String?
+        @OptionGroup var catalogOptions: CatalogOptions
 
         func run() async throws {
             do {
                 let spec = try FaultSpec(parsing: faults)
                 let configuration = SimulatorConfiguration(
                     host: host, port: port, latency: latency, faults: spec, seed: seed, credits: credits, ttl: ttl, scale: scale,
-                    apiKey: apiKey)
+                    apiKey: apiKey, modelsDirectory: catalogOptions.modelsDirectory)
                 let simulator = try await SegmindSimulator.start(configuration, stopOnSignals: true)
                 FileHandle.standardOutput.write(Data((simulator.baseURL + "\n").utf8))
                 await simulator.waitUntilStopped()

@@ -11,6 +11,8 @@ import TerminalUI
 struct ChainSession {
     var plan: ChainPlan
     var simulate: Bool
+    /// The catalog the simulator serves (the same as the plan's).
+    var modelsDirectory: URL
     var serving: LocalInputOptions
     var service: ServiceOptions
     var progress: ProgressMode
@@ -24,7 +26,7 @@ struct ChainSession {
         let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
         var options = options
         options.progress = Self.progressLines(board: board, quiet: progress == .never)
-        let simulator = simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5)) : nil
+        let simulator = simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5, modelsDirectory: modelsDirectory)) : nil
         defer { board?.flush() }
         do {
             let configuration =

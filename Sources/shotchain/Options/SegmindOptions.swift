@@ -8,10 +8,14 @@ struct CatalogOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Presets folder holding models/ (default: the presets built into shotchain).", valueName: "dir"))
     var presets: String?
 
+    /// The model folder: `--presets DIR/models` or the bundled presets' (what the client and the simulator read).
+    var modelsDirectory: URL {
+        (presets.map { URL(fileURLWithPath: $0) } ?? Presets.directory).appendingPathComponent("models")
+    }
+
     /// Loads the catalog from `--presets DIR/models` or the bundled presets.
     func catalog() throws -> ModelCatalog {
-        let root = presets.map { URL(fileURLWithPath: $0) } ?? Presets.directory
-        return try ModelCatalog(directory: root.appendingPathComponent("models"))
+        try ModelCatalog(directory: modelsDirectory)
     }
 }
 

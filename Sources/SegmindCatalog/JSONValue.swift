@@ -57,6 +57,11 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         try? JSONDecoder().decode(JSONValue.self, from: data)
     }
 
+    /// Parses JSON bytes (a request body as read from the wire); nil when they are not JSON.
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        parse(Data(bytes))
+    }
+
     /// Compact JSON text with sorted keys.
     public var jsonText: String {
         let encoder = JSONEncoder()
@@ -92,6 +97,18 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         return nil
     }
 
+    /// The boolean, when this is a boolean.
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    /// The items, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
     /// The member `key`, when this is an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
@@ -99,14 +116,14 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// A number shown without a trailing ".0" when it is integral ("5", "2.5").
-    static func formatNumber(_ n: Double) -> String {
+    public static func formatNumber(_ n: Double) -> String {
         if n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
         return String(n)
     }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByIntegerLiteral
+    ExpressibleByIntegerLiteral, ExpressibleByDictionaryLiteral
 {
     /// A string.
     public init(stringLiteral value: String) { self = .string(value) }
@@ -118,4 +135,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
     public init(floatLiteral value: Double) { self = .number(value) }
     /// A number.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// An object (a repeated key keeps its last value).
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
 }
