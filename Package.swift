@@ -22,12 +22,13 @@ let package = Package(
             pkgConfig: "libavformat libavcodec libavutil libswscale zlib",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "zlib1g-dev", "pkg-config"])]
         ),
-        .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
+        .target(name: "MediaFormat"),
+        .target(name: "MediaKit", dependencies: ["CFFmpeg", "MediaFormat"]),
         .target(name: "TerminalUI"),
         .target(
             name: "Segmind",
             dependencies: [
-                "MediaKit",
+                "MediaKit", "MediaFormat",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -44,6 +45,7 @@ let package = Package(
         .target(
             name: "FrameServer",
             dependencies: [
+                "MediaFormat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,6 +81,7 @@ let package = Package(
         ),
         .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport"]),
+        .testTarget(name: "HostileHeaderTests", dependencies: ["MediaFormat", "MediaKit", "Segmind", "FrameServer", "MediaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
