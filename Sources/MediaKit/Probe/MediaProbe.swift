@@ -37,8 +37,10 @@ public enum MediaProbe {
     /// A file that opens but is cut short or does not decode is returned with `truncated`, `decodable` and
     /// `problems` set (see `MediaInfo.healthError`); it is not thrown.
     /// - Throws: `MediaError` when the file cannot be read as media at all: `.fileNotFound`, `.notARegularFile`,
-    ///   `.emptyFile`, `.unrecognizedFormat` (random bytes, text), `.truncated` (an MP4 whose index was cut off).
+    ///   `.emptyFile`, `.unrecognizedFormat` (random bytes, text, an image header declaring an impossible size),
+    ///   `.truncated` (an MP4 whose index was cut off).
     public static func probe(_ path: String, options: ProbeOptions = ProbeOptions()) throws -> MediaInfo {
+        try ImageHeader.checkDimensions(path: path)
         let container: InputContainer
         do {
             container = try InputContainer(path: path)
