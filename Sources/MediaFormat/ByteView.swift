@@ -45,10 +45,12 @@ public struct ByteView: Sendable, Equatable {
         return (index..<index + 8).reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[$1]) }
     }
 
-    /// The little-endian unsigned value of `width` (1...8) bytes at `index`.
-    public func le(_ index: Int, width: Int) throws -> UInt64 {
+    /// The little-endian unsigned value of `width` (1...4) bytes at `index`.
+    /// - Throws: `MediaFormatError.truncated` when the bytes run out or `width` is outside 1...4.
+    public func le(_ index: Int, width: Int) throws -> UInt32 {
+        guard (1...4).contains(width) else { throw MediaFormatError.truncated(what: what) }
         try check(index, width)
-        return (index..<index + width).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[$1]) }
+        return (index..<index + width).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32(bytes[$1]) }
     }
 
     /// True when the bytes at `index` are the ASCII (or raw) bytes of `magic`; false when they differ or run out.

@@ -71,7 +71,7 @@ public struct ISOBox: Sendable, Equatable {
     ) throws -> [ISOBox] {
         var boxes: [ISOBox] = []
         var offset = from
-        while offset <= to, to - offset >= 8 {
+        while offset >= 0, case let (left, overflow) = to.subtractingReportingOverflow(offset), !overflow, left >= 8 {
             guard boxes.count < maxCount else {
                 throw MediaFormatError.malformed(format: "MP4/MOV", detail: "more than \(maxCount) boxes in \(parent)")
             }

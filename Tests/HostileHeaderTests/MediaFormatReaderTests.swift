@@ -114,6 +114,9 @@ import Testing
         #expect(throws: MediaFormatError.truncated(what: "three bytes")) { try view.u8(-1) }
         #expect(throws: MediaFormatError.truncated(what: "three bytes")) { try view.be64(Int.max) }
         #expect(try MemoryBytes([1, 2, 3]).bytes(at: Int64.max, length: Int.max).isEmpty)
+        #expect(throws: MediaFormatError.self) { try view.le(0, width: 9) }
+        #expect(try ISOBox.children(in: MemoryBytes([1, 2, 3]), from: Int64.min, to: Int64.max, parent: "the file").isEmpty)
+        #expect(throws: MediaFormatError.self) { try ISOBox.children(in: MemoryBytes([1, 2, 3]), from: 0, to: Int64.max, parent: "the file") }
     }
 }
 
