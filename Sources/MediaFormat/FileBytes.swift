@@ -28,6 +28,8 @@ public final class FileBytes: ByteSource {
 
     deinit { close(descriptor) }
 
+    /// Up to `length` bytes at `offset`, read with `pread` (fewer at the end of the file, none past it).
+    /// - Throws: `MediaFormatError.unreadable` when a read fails.
     public func bytes(at offset: Int64, length: Int) throws -> [UInt8] {
         guard offset >= 0, length > 0, offset < count else { return [] }
         let wanted = Int(min(Int64(length), count - offset))

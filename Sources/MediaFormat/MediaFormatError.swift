@@ -17,6 +17,7 @@ public enum MediaFormatError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A structure that is present but malformed; `detail` says how.
     case malformed(format: String, detail: String)
 
+    /// One line naming the structure at fault and what is wrong with it.
     public var description: String {
         switch self {
         case .unreadable(let reason): return "cannot be read (\(reason))"

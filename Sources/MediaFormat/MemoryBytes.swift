@@ -11,6 +11,7 @@ public struct MemoryBytes: ByteSource, Sendable {
     /// The number of bytes held.
     public var count: Int64 { Int64(storage.count) }
 
+    /// Up to `length` bytes at `offset` (fewer at the end, none past it or at a negative offset); never throws.
     public func bytes(at offset: Int64, length: Int) throws -> [UInt8] {
         guard offset >= 0, length > 0, offset < count else { return [] }
         let start = Int(offset)

@@ -53,6 +53,10 @@ public struct HeaderMediaInspector: MediaInspector {
     /// Creates the inspector.
     public init() {}
 
+    /// Describes the file at `path` from its headers.
+    ///
+    /// - Throws: `SegmindError.badMedia` naming the file: missing, a directory, empty, not a PNG, JPEG, MP4 or MOV,
+    ///   or a header `MediaFormat` refuses (a box past the end, a zero or absurd picture size, no moov or mdat).
     public func inspect(path: String) throws -> MediaFacts {
         func bad(_ message: String) -> SegmindError { .badMedia(path: path, message: message) }
         var isDirectory: ObjCBool = false
