@@ -22,14 +22,15 @@ let package = Package(
             pkgConfig: "libavformat libavcodec libavutil libswscale zlib",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "zlib1g-dev", "pkg-config"])]
         ),
-        .target(name: "MediaKit", dependencies: ["CFFmpeg"]),
+        .target(name: "MediaFormat"),
+        .target(name: "MediaKit", dependencies: ["CFFmpeg", "MediaFormat"]),
         .target(name: "TerminalUI"),
         // The model catalog's types (ModelSpec, JSONValue) and file loading, shared by the client and the simulator.
         .target(name: "SegmindCatalog"),
         .target(
             name: "Segmind",
             dependencies: [
-                "MediaKit", "SegmindCatalog",
+                "MediaKit", "MediaFormat", "SegmindCatalog",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,6 +47,7 @@ let package = Package(
         .target(
             name: "FrameServer",
             dependencies: [
+                "MediaFormat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,6 +83,7 @@ let package = Package(
         ),
         .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport"]),
+        .testTarget(name: "HostileHeaderTests", dependencies: ["MediaFormat", "MediaKit", "Segmind", "FrameServer", "MediaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import MediaFormat
+
 /// The kinds of file the frame server recognises, from their first bytes (never from the name).
 public enum MediaKind: String, Sendable, Codable, CaseIterable {
     /// PNG image.
@@ -28,26 +30,17 @@ public enum MediaKind: String, Sendable, Codable, CaseIterable {
     /// Whether this is an image or video kind that `publishDirectory` publishes.
     public var isMedia: Bool { self != .other }
 
-    /// Identifies a file from its first bytes (at least 12 are needed for WebP, MP4 and MOV).
+    /// Identifies a file from its first bytes (with `MediaFormat.ContainerKind`; at least 12 are needed for WebP,
+    /// MP4 and MOV). GIF, WebM and Matroska are `.other`: the server does not publish them as media.
     /// - Parameter header: the start of the file.
     public init(sniffing header: some Collection<UInt8>) {
-        let bytes = Array(header.prefix(16))
-        func matches(_ magic: [UInt8], at offset: Int = 0) -> Bool {
-            bytes.count >= offset + magic.count && Array(bytes[offset..<offset + magic.count]) == magic
-        }
-        if matches([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
-            self = .png
-        } else if matches([0xFF, 0xD8, 0xFF]) {
-            self = .jpeg
-        } else if matches(Array("RIFF".utf8)) && matches(Array("WEBP".utf8), at: 8) {
-            self = .webp
-        } else if matches(Array("ftyp".utf8), at: 4) {
-            self = matches(Array("qt  ".utf8), at: 8) ? .mov : .mp4
-        } else if ["moov", "mdat", "wide", "free", "skip", "pnot"].contains(where: { matches(Array($0.utf8), at: 4) }) {
-            // Old QuickTime files start with an atom other than ftyp.
-            self = .mov
-        } else {
-            self = .other
+        switch ContainerKind(sniffing: header) {
+        case .png?: self = .png
+        case .jpeg?: self = .jpeg
+        case .webp?: self = .webp
+        case .mp4?: self = .mp4
+        case .mov?: self = .mov
+        case .gif?, .webm?, .matroska?, nil: self = .other
         }
     }
 }

@@ -1,7 +1,7 @@
-import Foundation
+import MediaFormat
 
 /// Small readers for file headers that FFmpeg does not report when it gives up early:
-/// the top-level boxes of an ISO BMFF (MP4/MOV) file and a PNG's IHDR chunk.
+/// the top-level boxes of an ISO BMFF (MP4/MOV) file and a PNG's IHDR chunk (both read by `MediaFormat`).
 enum FileHeaders {
     /// A top-level ISO BMFF box.
     struct Box: Equatable {
@@ -13,35 +13,18 @@ enum FileHeaders {
     }
 
     /// The top-level boxes of an MP4/MOV file, in order (at most `limit`). Stops at the first box that
-    /// runs past the end of the file or cannot be parsed. Reads 16 bytes per box.
+    /// runs past the end of the file or cannot be parsed (a size smaller than its header or beyond 64-bit offsets,
+    /// a type that is not printable). Reads 16 bytes per box.
     static func topLevelBoxes(path: String, fileSize: Int64, stopAt stopType: String? = nil, limit: Int = 4096) -> [Box] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
+        guard let file = try? FileBytes(path: path) else { return [] }
         var boxes: [Box] = []
         var offset: Int64 = 0
-        while offset + 8 <= fileSize && boxes.count < limit {
-            guard (try? handle.seek(toOffset: UInt64(offset))) != nil,
-                let header = try? handle.read(upToCount: 16), header.count >= 8
-            else { break }
-            let bytes = [UInt8](header)
-            let size32 = bytes[0..<4].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let typeBytes = bytes[4..<8]
-            guard typeBytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { break }
-            let type = String(decoding: typeBytes, as: UTF8.self)
-            var size = Int64(size32)
-            if size32 == 1 {
-                guard bytes.count >= 16 else { break }
-                let large = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                guard large <= UInt64(Int64.max) else { break }
-                size = Int64(large)
-            } else if size32 == 0 {
-                size = fileSize - offset
-            }
-            guard size >= 8 else { break }
-            let overruns = offset + size > fileSize
-            boxes.append(Box(type: type, offset: offset, size: size, overruns: overruns))
-            if overruns || type == stopType { break }
-            offset += size
+        while offset <= fileSize, fileSize - offset >= 8, boxes.count < limit {
+            guard let box = try? ISOBox.read(in: file, at: offset, enclosingEnd: fileSize), box.hasPrintableType else { break }
+            let overruns = box.end > fileSize
+            boxes.append(Box(type: box.type, offset: box.offset, size: box.size, overruns: overruns))
+            if overruns || box.type == stopType { break }
+            offset = box.end
         }
         return boxes
     }
@@ -76,16 +59,12 @@ enum FileHeaders {
         var hasAlpha: Bool
     }
 
-    /// Reads a PNG's signature and IHDR chunk; nil when the file does not start like a PNG.
+    /// Reads a PNG's signature and IHDR chunk; nil when the file does not start like a PNG or its declared size
+    /// is outside `ImageLimits.standard` (zero, or more than 32768 a side: `ImageHeader` refuses those by name).
     static func pngHeader(path: String) -> PNGHeader? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: 26), data.count == 26 else { return nil }
-        let b = [UInt8](data)
-        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        guard Array(b[0..<8]) == signature, String(decoding: b[12..<16], as: UTF8.self) == "IHDR" else { return nil }
-        func be32(_ i: Int) -> Int { b[i..<(i + 4)].reduce(0) { $0 << 8 | Int($1) } }
-        let colorType = b[25]
-        return PNGHeader(width: be32(16), height: be32(20), bitDepth: Int(b[24]), hasAlpha: colorType == 4 || colorType == 6)
+        guard let file = try? FileBytes(path: path), let h = try? MediaFormat.PNGHeader(from: file),
+            (try? ImageLimits.standard.check(width: h.width, height: h.height, format: "PNG")) != nil
+        else { return nil }
+        return PNGHeader(width: h.width, height: h.height, bitDepth: h.bitDepth, hasAlpha: h.hasAlpha)
     }
 }

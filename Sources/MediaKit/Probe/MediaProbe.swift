@@ -37,14 +37,17 @@ public enum MediaProbe {
     /// A file that opens but is cut short or does not decode is returned with `truncated`, `decodable` and
     /// `problems` set (see `MediaInfo.healthError`); it is not thrown.
     /// - Throws: `MediaError` when the file cannot be read as media at all: `.fileNotFound`, `.notARegularFile`,
-    ///   `.emptyFile`, `.unrecognizedFormat` (random bytes, text), `.truncated` (an MP4 whose index was cut off).
+    ///   `.emptyFile`, `.unrecognizedFormat` (random bytes, text, an image header declaring an impossible size),
+    ///   `.truncated` (an MP4 whose index was cut off).
     public static func probe(_ path: String, options: ProbeOptions = ProbeOptions()) throws -> MediaInfo {
         try ProbeRun(container: try open(path), options: options).probe()
     }
 
-    /// Opens `path` for probing; an MP4 that FFmpeg refuses is explained from its boxes when possible
-    /// (a moov box cut off reads as `.truncated`, not as an unrecognized format).
+    /// Opens `path` for probing; an image header declaring an impossible size is refused first, and an MP4 that
+    /// FFmpeg refuses is explained from its boxes when possible (a moov box cut off reads as `.truncated`, not as an
+    /// unrecognized format).
     static func open(_ path: String) throws -> InputContainer {
+        try ImageHeader.checkDimensions(path: path)
         do {
             return try InputContainer(path: path)
         } catch MediaError.unrecognizedFormat(let p, let reason) {

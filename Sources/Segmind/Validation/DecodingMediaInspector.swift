@@ -10,6 +10,10 @@ public struct DecodingMediaInspector: MediaInspector {
     /// Creates the inspector.
     public init() {}
 
+    /// Describes the file at `path` from its headers, then decodes it.
+    ///
+    /// - Throws: `SegmindError.badMedia` naming the file, for a header refused as by `HeaderMediaInspector` or a
+    ///   picture that does not decode.
     public func inspect(path: String) throws -> MediaFacts {
         let facts = try headers.inspect(path: path)
         do {
