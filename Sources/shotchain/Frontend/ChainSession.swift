@@ -26,7 +26,8 @@ struct ChainSession {
         let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
         var options = options
         options.progress = Self.progressLines(board: board, quiet: progress == .never)
-        let simulator = simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5, modelsDirectory: modelsDirectory)) : nil
+        let simulator =
+            simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5, modelsDirectory: modelsDirectory)) : nil
         defer { board?.flush() }
         do {
             let configuration =
