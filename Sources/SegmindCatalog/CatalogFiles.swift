@@ -73,23 +73,23 @@ public enum CatalogFiles {
     static func numberProblem(_ spec: ModelSpec) -> String? {
         func bad(_ value: Double, _ range: ClosedRange<Double>) -> Bool { !(value.isFinite && range.contains(value)) }
         let day = 86_400.0
-        if bad(spec.typicalLatencySeconds, 0...day) { return "typicalLatencySeconds \(spec.typicalLatencySeconds) is not 0 to \(Int(day)) s" }
-        if bad(spec.deadlineSeconds, 1...day) { return "deadlineSeconds \(spec.deadlineSeconds) is not 1 to \(Int(day)) s" }
-        if bad(spec.pollIntervalSeconds, 0.01...3600) { return "pollIntervalSeconds \(spec.pollIntervalSeconds) is not 0.01 to 3600 s" }
+        if bad(spec.typicalLatencySeconds, 0...day) { return "typical_latency_seconds \(spec.typicalLatencySeconds) is not 0 to \(Int(day)) s" }
+        if bad(spec.deadlineSeconds, 1...day) { return "deadline_seconds \(spec.deadlineSeconds) is not 1 to \(Int(day)) s" }
+        if bad(spec.pollIntervalSeconds, 0.01...3600) { return "poll_interval_seconds \(spec.pollIntervalSeconds) is not 0.01 to 3600 s" }
         let prices = [spec.price.usd].compactMap { $0 } + (spec.price.perSecond?.rates.map(\.usdPerSecond) ?? []) + (spec.price.rangeUSD ?? [])
         if let p = prices.first(where: { bad($0, 0...1_000_000) }) { return "price \(p) is not a number of US dollars from 0 to 1000000" }
         if let image = spec.inputLimits.image {
-            if image.maxBytes < 0 || image.minSide < 0 { return "inputLimits.image: sizes must not be negative" }
+            if image.maxBytes < 0 || image.minSide < 0 { return "input_limits.image: sizes must not be negative" }
             if bad(image.minAspect, 0.001...1000) || bad(image.maxAspect, image.minAspect...1000) {
-                return "inputLimits.image: minAspect \(image.minAspect) and maxAspect \(image.maxAspect) must be positive, min <= max"
+                return "input_limits.image: min_aspect \(image.minAspect) and max_aspect \(image.maxAspect) must be positive, min <= max"
             }
         }
         if let video = spec.inputLimits.video {
-            if video.maxBytes < 0 || video.minSide < 0 || video.maxSide < video.minSide { return "inputLimits.video: sides or sizes out of order" }
+            if video.maxBytes < 0 || video.minSide < 0 || video.maxSide < video.minSide { return "input_limits.video: sides or sizes out of order" }
             if bad(video.minSeconds, 0...day) || bad(video.maxSeconds, video.minSeconds...day) || bad(video.minFPS, 0...1000)
                 || bad(video.maxFPS, video.minFPS...1000)
             {
-                return "inputLimits.video: seconds or fps must be non-negative, min <= max"
+                return "input_limits.video: seconds or fps must be non-negative, min <= max"
             }
         }
         return nil

@@ -19,6 +19,14 @@ public struct InputLimits: Sendable, Equatable, Codable {
         public var minAspect: Double
         /// The largest width/height ratio (2.5:1 = 2.5).
         public var maxAspect: Double
+
+        enum CodingKeys: String, CodingKey {
+            case formats
+            case maxBytes = "max_bytes"
+            case minSide = "min_side"
+            case minAspect = "min_aspect"
+            case maxAspect = "max_aspect"
+        }
     }
 
     /// Limits for input videos.
@@ -39,5 +47,16 @@ public struct InputLimits: Sendable, Equatable, Codable {
         public var minFPS: Double
         /// The highest frame rate.
         public var maxFPS: Double
+
+        enum CodingKeys: String, CodingKey {
+            case formats
+            case maxBytes = "max_bytes"
+            case minSeconds = "min_seconds"
+            case maxSeconds = "max_seconds"
+            case minSide = "min_side"
+            case maxSide = "max_side"
+            case minFPS = "min_fps"
+            case maxFPS = "max_fps"
+        }
     }
 }

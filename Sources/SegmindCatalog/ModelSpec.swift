@@ -48,6 +48,20 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     public var defaults: [String: JSONValue] {
         Dictionary(uniqueKeysWithValues: parameters.compactMap { p in p.default.map { (p.name, $0) } })
     }
+
+    enum CodingKeys: String, CodingKey {
+        case slug
+        case title
+        case summary
+        case returns
+        case parameters
+        case typicalLatencySeconds = "typical_latency_seconds"
+        case deadlineSeconds = "deadline_seconds"
+        case pollIntervalSeconds = "poll_interval_seconds"
+        case price
+        case inputLimits = "input_limits"
+        case source
+    }
 }
 
 /// What a model returns.

@@ -39,4 +39,17 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
         self.maxItems = maxItems
         self.description = description
     }
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case type
+        case role
+        case required
+        case `default`
+        case allowed
+        case acceptsNumber = "accepts_number"
+        case media
+        case maxItems = "max_items"
+        case description
+    }
 }

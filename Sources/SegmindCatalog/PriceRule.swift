@@ -43,6 +43,13 @@ public struct PriceRule: Sendable, Equatable, Codable {
         if case .string(let s) = b, case .bool(let x) = a { return s == String(x) }
         return false
     }
+
+    enum CodingKeys: String, CodingKey {
+        case usd
+        case perSecond = "per_second"
+        case rangeUSD = "range_usd"
+        case note
+    }
 }
 
 /// A per-second price table keyed by parameter values.
@@ -58,5 +65,10 @@ public struct PerSecondPrice: Sendable, Equatable, Codable {
         public var when: [String: JSONValue]
         /// US dollars per second of output.
         public var usdPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case when
+            case usdPerSecond = "usd_per_second"
+        }
     }
 }

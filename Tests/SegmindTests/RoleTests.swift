@@ -24,8 +24,8 @@ private func catalogError(slug: String, _ text: String) -> SegmindError? {
 /// A minimal model file whose parameters are `parameters` (JSON objects).
 private func modelFile(_ slug: String, _ parameters: String) -> String {
     """
-    {"slug": "\(slug)", "title": "t", "summary": "s", "returns": "video", "typicalLatencySeconds": 1, "deadlineSeconds": 10,
-     "pollIntervalSeconds": 1, "price": {}, "inputLimits": {}, "parameters": [\(parameters)]}
+    {"slug": "\(slug)", "title": "t", "summary": "s", "returns": "video", "typical_latency_seconds": 1, "deadline_seconds": 10,
+     "poll_interval_seconds": 1, "price": {}, "input_limits": {}, "parameters": [\(parameters)]}
     """
 }
 
@@ -124,12 +124,12 @@ func parametersAreFoundByRole(slug: String, role: ParameterRole, name: String) t
 }
 
 @Test func unusableNumbersInAModelFileAreCatalogErrors() throws {
-    let slow = modelFile("slow", "").replacingOccurrences(of: #""typicalLatencySeconds": 1"#, with: #""typicalLatencySeconds": 1e300"#)
-    #expect(catalogError(slug: "slow", slow)?.description.contains("typicalLatencySeconds") == true)
+    let slow = modelFile("slow", "").replacingOccurrences(of: #""typical_latency_seconds": 1"#, with: #""typical_latency_seconds": 1e300"#)
+    #expect(catalogError(slug: "slow", slow)?.description.contains("typical_latency_seconds") == true)
     let pricey = modelFile("pricey", "").replacingOccurrences(of: #""price": {}"#, with: #""price": {"usd": -1}"#)
     #expect(catalogError(slug: "pricey", pricey)?.description.contains("price -1.0 is not") == true)
     let aspect = modelFile("aspect", "").replacingOccurrences(
-        of: #""inputLimits": {}"#,
-        with: #""inputLimits": {"image": {"formats": ["png"], "maxBytes": 1, "minSide": 1, "minAspect": 2000, "maxAspect": 1}}"#)
-    #expect(catalogError(slug: "aspect", aspect)?.description.contains("minAspect") == true)
+        of: #""input_limits": {}"#,
+        with: #""input_limits": {"image": {"formats": ["png"], "max_bytes": 1, "min_side": 1, "min_aspect": 2000, "max_aspect": 1}}"#)
+    #expect(catalogError(slug: "aspect", aspect)?.description.contains("min_aspect") == true)
 }

@@ -256,8 +256,8 @@ private func write(_ text: String, in dir: URL, name: String = "board.yaml") thr
     let models = dir.appendingPathComponent("models")
     try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
     try """
-    {"slug": "acme", "title": "t", "summary": "s", "returns": "video", "typicalLatencySeconds": 1, "deadlineSeconds": 10,
-     "pollIntervalSeconds": 1, "price": {"usd": 0.5}, "inputLimits": {}, "parameters": [
+    {"slug": "acme", "title": "t", "summary": "s", "returns": "video", "typical_latency_seconds": 1, "deadline_seconds": 10,
+     "poll_interval_seconds": 1, "price": {"usd": 0.5}, "input_limits": {}, "parameters": [
       {"name": "text", "type": "string", "role": "prompt", "required": true, "description": "d"},
       {"name": "first_frame", "type": "url", "role": "start_image", "required": true, "description": "d"},
       {"name": "last_frame", "type": "url", "role": "end_image", "required": false, "description": "d"},

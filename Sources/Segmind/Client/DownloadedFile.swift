@@ -18,4 +18,15 @@ public struct DownloadedFile: Sendable, Equatable, Codable {
     public var height: Int
     /// Duration in seconds (videos).
     public var durationSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case path
+        case byteCount = "byte_count"
+        case contentType = "content_type"
+        case sourceURL = "source_url"
+        case kind
+        case width
+        case height
+        case durationSeconds = "duration_seconds"
+    }
 }

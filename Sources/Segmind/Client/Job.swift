@@ -35,6 +35,14 @@ public struct Job: Sendable, Equatable, Codable {
             requestID: requestID, slug: nil, statusURL: "\(root)/v2/requests/\(requestID)/status",
             responseURL: "\(root)/v2/requests/\(requestID)", submittedAt: nil)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id"
+        case slug
+        case statusURL = "status_url"
+        case responseURL = "response_url"
+        case submittedAt = "submitted_at"
+    }
 }
 
 /// The state of a v2 job.
@@ -95,6 +103,13 @@ public struct JobStatus: Sendable, Equatable, Codable {
     public var error: String?
     /// The `metrics` object (inference_time, queue_time, cost, ...).
     public var metrics: [String: JSONValue]
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id"
+        case state
+        case error
+        case metrics
+    }
 }
 
 /// Accounting the service reports (v1 headers or v2 metrics).
@@ -133,6 +148,14 @@ public struct Accounting: Sendable, Equatable, Codable {
         self.init(
             cost: number("cost"), remainingCredits: number("remaining_credits"), requestID: requestID,
             generationTime: number("inference_time"), seed: metrics["seed"].map(RequestValidator.show))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cost
+        case remainingCredits = "remaining_credits"
+        case requestID = "request_id"
+        case generationTime = "generation_time"
+        case seed
     }
 }
 
@@ -176,6 +199,14 @@ public struct GenerationResult: Sendable, Equatable, Codable {
         add(body["output"])
         if case .string(let s)? = body["output"], let nested = JSONValue.parse(s) { add(nested) }
         outputURLs = urls
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestID = "request_id"
+        case state
+        case outputURLs = "output_urls"
+        case metrics
+        case raw
     }
 }
 

@@ -13,7 +13,8 @@ struct ShotContext: Sendable {
     /// The shot's output file, relative to the out folder: `shots/<id>.mp4`, or `.png`/`.jpg` for an image.
     var file: String {
         guard shot.model.returns == .image else { return "shots/\(shot.id).mp4" }
-        return "shots/\(shot.id).\(shot.parameters["output_format"]?.stringValue == "jpg" ? "jpg" : "png")"
+        let format = shot.model.value(of: .outputFormat, in: shot.parameters)?.stringValue
+        return "shots/\(shot.id).\(format == "jpg" || format == "jpeg" ? "jpg" : "png")"
     }
 
     /// `relative` inside the out folder.

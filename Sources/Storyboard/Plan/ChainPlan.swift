@@ -257,6 +257,13 @@ public struct PlanSummary: Sendable, Codable, Equatable {
         public var estimatedUSD: Double
         /// Typical generation time in seconds.
         public var expectedSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case id, model, returns, inputs, parameters
+            case dependsOn = "depends_on"
+            case estimatedUSD = "estimated_usd"
+            case expectedSeconds = "expected_seconds"
+        }
     }
 
     /// The storyboard path.
@@ -273,4 +280,10 @@ public struct PlanSummary: Sendable, Codable, Equatable {
     public var seam: String
     /// The output file name.
     public var output: String
+
+    enum CodingKeys: String, CodingKey {
+        case storyboard, shots, concurrency, seam, output
+        case estimatedUSD = "estimated_usd"
+        case estimatedSeconds = "estimated_seconds"
+    }
 }
