@@ -114,6 +114,14 @@ actor ShotCheckMedia {
         #expect(error?.path == path)
     }
 
+    /// A video above the pixel limit is refused before decoding, as `FrameExtractor` refuses it.
+    @Test func pixelLimitIsEnforced() async throws {
+        let path = try await TestCorpus.shared.path(.bframesAAC)
+        let error = #expect(throws: MediaError.self) { try ShotCheck.check(path, against: VerificationRequest(), pixelLimit: 1280 * 720 - 1) }
+        #expect(error == .tooManyPixels(path: path, width: 1280, height: 720, limit: 1280 * 720 - 1))
+        #expect(throws: MediaError.self) { try FrameExtractor.extract(from: path, .first, options: FrameOptions(pixelLimit: 1280 * 720 - 1)) }
+    }
+
     /// Black frames have a luma near limited-range black (16/255) and black RGB; frozen frames a luma difference
     /// of 0; moving frames a positive one; one entry per frame ffprobe counts; times 1/24 s apart.
     @Test func statisticsShowBlackAndFrozenSpans() async throws {

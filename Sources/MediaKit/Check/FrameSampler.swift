@@ -4,7 +4,7 @@ import CFFmpeg
 /// no copy): about `targetPoints` points per frame, whatever the picture size. Not `Sendable`.
 final class FrameSampler {
     /// How many grid points a frame is sampled at, about.
-    static let targetPoints = 16384
+    static let targetPoints = 4096
 
     /// The luma code values of the previous frame's grid points (empty before the first frame).
     private var previous: [Int32] = []
@@ -42,31 +42,41 @@ final class FrameSampler {
         let depth = Int(descriptors[0].depth)
         let top = Double((1 << depth) - 1)
 
-        let step = max(1, Int((Double(width) * Double(height) / Double(Self.targetPoints)).squareRoot()))
-        current.removeAll(keepingCapacity: true)
+        let step = max(1, min(width, height, Int((Double(width) * Double(height) / Double(Self.targetPoints)).squareRoot())))
+        let columns = (width - step / 2 + step - 1) / step
+        let rows = (height - step / 2 + step - 1) / step
+        let points = columns * rows
+        let comparable = previous.count == points
+        if current.count != points { current = [Int32](repeating: 0, count: points) }
+        // A gray picture has no chroma: its luma reader stands in (the sums are not used).
+        let (lumaReader, second, third) = (readers[0], readers.count > 1 ? readers[1] : readers[0], readers.count > 2 ? readers[2] : readers[0])
         var sums: (Int, Int, Int) = (0, 0, 0)
         var difference = 0
-        var y = step / 2
-        while y < height {
-            var x = step / 2
-            while x < width {
-                let a = readers[0].sample(x: x, y: y)
-                let b = readers.count > 1 ? readers[1].sample(x: x, y: y) : 0
-                let c = readers.count > 2 ? readers[2].sample(x: x, y: y) : 0
-                sums.0 += Int(a)
-                sums.1 += Int(b)
-                sums.2 += Int(c)
-                // For RGB the luma is BT.601's weighted sum, in code values (77 + 150 + 29 = 256).
-                let luma = isRGB ? (77 * a + 150 * b + 29 * c) >> 8 : a
-                if previous.count > current.count { difference += Int(abs(luma - previous[current.count])) }
-                current.append(luma)
-                x += step
+        current.withUnsafeMutableBufferPointer { now in
+            previous.withUnsafeBufferPointer { before in
+                var n = 0
+                for row in 0..<rows {
+                    let y = step / 2 + row * step
+                    for column in 0..<columns {
+                        let x = step / 2 + column * step
+                        let a = lumaReader.sample(x: x, y: y)
+                        let b = second.sample(x: x, y: y)
+                        let c = third.sample(x: x, y: y)
+                        sums.0 &+= Int(a)
+                        sums.1 &+= Int(b)
+                        sums.2 &+= Int(c)
+                        // For RGB the luma is BT.601's weighted sum, in code values (77 + 150 + 29 = 256).
+                        let luma = isRGB ? (77 &* a &+ 150 &* b &+ 29 &* c) >> 8 : a
+                        if comparable { difference &+= Int(abs(luma &- before[n])) }
+                        now[n] = luma
+                        n += 1
+                    }
+                }
             }
-            y += step
         }
-        let count = Double(max(current.count, 1))
+        let count = Double(max(points, 1))
         let means = (Double(sums.0) / count, Double(sums.1) / count, Double(sums.2) / count)
-        let lumaDifference = previous.count == current.count ? Double(difference) / count / top : 0
+        let lumaDifference = comparable ? Double(difference) / count / top : 0
         swap(&previous, &current)
 
         if isRGB {

@@ -1,4 +1,4 @@
-/// A few numbers about one displayed frame, measured on a sparse grid of the decoded planes (about 16000 points
+/// A few numbers about one displayed frame, measured on a sparse grid of the decoded planes (about 4000 points
 /// whatever the size), for spotting black, frozen or flashing frames without converting pictures to RGB.
 ///
 /// Every value is a fraction of full scale (0...1):

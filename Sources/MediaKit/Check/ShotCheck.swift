@@ -21,12 +21,16 @@ public enum ShotCheck {
         try check(path, against: request, pixelLimit: FrameOptions().pixelLimit)
     }
 
-    /// `check(_:against:)` with the pixel limit of the frame conversion (`FrameOptions.pixelLimit`).
+    /// `check(_:against:)` with the pixel limit of the frames (`FrameOptions.pixelLimit`): a larger video is refused
+    /// with `tooManyPixels` before anything is decoded, as `FrameExtractor` refuses it.
     public static func check(_ path: String, against request: VerificationRequest, pixelLimit: Int) throws -> ShotCheckResult {
         let container = try MediaProbe.open(path)
         let run = ProbeRun(container: container, options: ProbeOptions(), keepsImageFrame: true)
         let info = try run.probe()
         if let video = info.video {
+            if let v = video.video, v.width * v.height > pixelLimit {
+                throw MediaError.tooManyPixels(path: path, width: v.width, height: v.height, limit: pixelLimit)
+            }
             return try checkVideo(info, stream: video.index, container: container, request: request, pixelLimit: pixelLimit)
         }
         guard let image = info.image else { throw MediaError.noStream(path: path, kind: "video or image") }
