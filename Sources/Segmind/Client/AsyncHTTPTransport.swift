@@ -20,7 +20,8 @@ public struct AsyncHTTPTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(
             connect: .milliseconds(Int64(connectTimeout / .milliseconds(1))), read: .milliseconds(Int64(readTimeout / .milliseconds(1))))
-        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        // Redirects are followed by `execute` (RedirectPolicy), so that the API key never reaches another origin.
+        configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
@@ -33,7 +34,23 @@ public struct AsyncHTTPTransport: HTTPTransport {
         }
     }
 
+    /// Sends `request`, following redirects as `RedirectPolicy` allows.
     public func execute(_ request: TransportRequest, timeout: Duration) async throws -> TransportResponse {
+        var current = request
+        var hops = 0
+        while true {
+            let response = try await send(current, timeout: timeout)
+            guard hops < RedirectPolicy.maxHops,
+                let next = RedirectPolicy.next(after: current, status: response.status, location: response.headers["location"])
+            else { return response }
+            var drained = 0
+            while drained < 1 << 20, let chunk = try await response.body.next() { drained += chunk.count }
+            current = next
+            hops += 1
+        }
+    }
+
+    private func send(_ request: TransportRequest, timeout: Duration) async throws -> TransportResponse {
         var r = HTTPClientRequest(url: request.url)
         r.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { r.headers.add(name: name, value: value) }

@@ -57,7 +57,18 @@ public struct SegmindConfiguration: Sendable {
         else {
             throw SegmindError.configuration("base URL '\(raw)' is not an http(s) host root such as \(defaultBaseURL)")
         }
+        // The API key travels in a header: over plain http only to this machine (a simulator, a local proxy).
+        if scheme == "http" && !isLoopback(s) {
+            throw SegmindError.configuration("base URL '\(raw)' is plain http to another machine; the API key would travel unencrypted: use https")
+        }
         return s
+    }
+
+    /// Whether `url` names this machine (`localhost`, `127.x.x.x`, `::1`).
+    public static func isLoopback(_ url: String) -> Bool {
+        guard var host = URL(string: url)?.host?.lowercased() else { return false }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1"
     }
 
     /// Reads the key from `apiKeyFile` when given, else from `SEGMIND_API_KEY`, and the base URL from

@@ -107,9 +107,5 @@ struct LocalInputServing {
     }
 
     /// Whether an API base URL names this machine (`localhost`, `127.x.x.x`, `::1`).
-    static func isLoopback(_ baseURL: String) -> Bool {
-        guard var host = URL(string: baseURL)?.host?.lowercased() else { return false }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1"
-    }
+    static func isLoopback(_ baseURL: String) -> Bool { SegmindConfiguration.isLoopback(baseURL) }
 }
