@@ -38,6 +38,9 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     case journalMismatch(path: String, changed: [String])
     /// Another run holds the out folder (its process id, when it could be read).
     case locked(path: String, pid: Int32?)
+    /// Shots whose take in use no longer matches the storyboard (edited, or built on a shot that changed); nothing
+    /// was sent. `--regenerate` pays for exactly these.
+    case regenerationNeeded(path: String, shots: [StaleShot], estimatedUSD: Double)
     /// The journal cannot be read or written.
     case journal(path: String, message: String)
     /// A shot's output does not match what was asked for.
@@ -50,7 +53,7 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     /// True when the input (storyboard, flags, journal) is at fault rather than the service.
     public var isBadInput: Bool {
         switch self {
-        case .unreadable, .invalid, .journalMismatch, .journal, .report, .locked: return true
+        case .unreadable, .invalid, .journalMismatch, .regenerationNeeded, .journal, .report, .locked: return true
         default: return false
         }
     }
@@ -82,9 +85,13 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
             return "shot \(shot): request \(id) has expired on the service (404); run again with --resubmit \(shot) to pay for it again"
         case .journalMismatch(let p, let changed):
             return
-                "journal \(p) was written for a different storyboard: changed shot\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")); use another --out folder, or --resubmit each changed shot"
+                "journal \(p) was written for a different storyboard: changed shot\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")); use another --out folder, or --regenerate to pay for new takes of them"
         case .locked(let p, let pid):
             return "out folder \(p) is in use by another run\(pid.map { " (process \($0))" } ?? ""); wait for it to finish, or use another --out"
+        case .regenerationNeeded(let p, let shots, let cost):
+            let list = shots.map { "  \($0.id): \($0.reason)" }.joined(separator: "\n")
+            return
+                "journal \(p): \(shots.count) shot\(shots.count == 1 ? "" : "s") no longer match\(shots.count == 1 ? "es" : "") the storyboard; nothing was sent. Regenerating \(shots.count == 1 ? "it" : "them") costs about $\(money(cost)): run again with --regenerate (earlier takes are kept), or use another --out folder:\n\(list)"
         case .journal(let p, let m): return "journal \(p): \(m)"
         case .verificationFailed(let shot, let p, let f): return "shot \(shot): \(p) does not match the request: \(f.joined(separator: "; "))"
         case .shotFailed(let shot, let m): return "shot \(shot): \(m)"

@@ -2,7 +2,7 @@ import Foundation
 
 /// One line of the run journal.
 public struct JournalRecord: Sendable, Codable, Equatable {
-    /// `submitting`, `submitted`, `rejected`, `expired`, `downloaded`, `completed` or `resubmit`.
+    /// `submitting`, `submitted`, `rejected`, `expired`, `downloaded`, `completed`, `resubmit`, `regenerate` or `pick`.
     public var event: String
     /// The shot id.
     public var shot: String
@@ -20,6 +20,10 @@ public struct JournalRecord: Sendable, Codable, Equatable {
     public var costUSD: Double?
     /// The downloaded file's size in bytes (`downloaded`).
     public var bytes: Int64?
+    /// The take the record is about (nil: the take in use).
+    public var take: Int?
+    /// For `submitting`: the upstream takes the inputs come from (shot id to request id).
+    public var upstream: [String: String]?
     /// The HTTP status of a rejected submit (`rejected`).
     public var status: Int?
     /// The service's message (`rejected`).
@@ -30,7 +34,8 @@ public struct JournalRecord: Sendable, Codable, Equatable {
     /// Creates a record stamped now.
     public init(
         event: String, shot: String, fingerprint: String? = nil, requestID: String? = nil, statusURL: String? = nil, responseURL: String? = nil,
-        file: String? = nil, costUSD: Double? = nil, bytes: Int64? = nil, status: Int? = nil, message: String? = nil
+        file: String? = nil, costUSD: Double? = nil, bytes: Int64? = nil, status: Int? = nil, message: String? = nil, take: Int? = nil,
+        upstream: [String: String]? = nil
     ) {
         self.event = event
         self.shot = shot
@@ -41,6 +46,8 @@ public struct JournalRecord: Sendable, Codable, Equatable {
         self.file = file
         self.costUSD = costUSD
         self.bytes = bytes
+        self.take = take
+        self.upstream = upstream
         self.status = status
         self.message = message
         self.time = Date().timeIntervalSince1970

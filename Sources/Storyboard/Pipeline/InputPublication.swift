@@ -7,6 +7,8 @@ struct InputPublication {
     var pictures: [String: String]
     /// The id of the shot before this one in the storyboard (what `previous` names).
     var previous: String?
+    /// The identity (request id) of the take in use of each earlier shot this shot uses, journaled with its submit.
+    var upstream: [String: String] = [:]
 
     /// The validated request of `shot`, its URL inputs in the body and its file inputs as local inputs.
     ///

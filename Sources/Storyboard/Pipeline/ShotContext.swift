@@ -9,12 +9,23 @@ struct ShotContext: Sendable {
     var options: ChainOptions
     /// The run journal.
     var journal: RunJournal
+    /// The number of the take in use (1 for a shot made once).
+    var take: Int
 
-    /// The shot's output file, relative to the out folder: `shots/<id>.mp4`, or `.png`/`.jpg` for an image.
-    var file: String {
-        guard shot.model.returns == .image else { return "shots/\(shot.id).mp4" }
-        let format = shot.model.value(of: .outputFormat, in: shot.parameters)?.stringValue
-        return "shots/\(shot.id).\(format == "jpg" || format == "jpeg" ? "jpg" : "png")"
+    /// The output file of the take in use, relative to the out folder.
+    var file: String { file(take: take) }
+
+    /// The output file of take `n`, relative to the out folder: `shots/<id>.mp4` for the first take,
+    /// `shots/<id>.take<n>.mp4` for later ones (`.png`/`.jpg` for an image model). No take overwrites another.
+    func file(take n: Int) -> String {
+        let ext: String
+        if shot.model.returns == .image {
+            let format = shot.model.value(of: .outputFormat, in: shot.parameters)?.stringValue
+            ext = format == "jpg" || format == "jpeg" ? "jpg" : "png"
+        } else {
+            ext = "mp4"
+        }
+        return n <= 1 ? "shots/\(shot.id).\(ext)" : "shots/\(shot.id).take\(n).\(ext)"
     }
 
     /// `relative` inside the out folder.

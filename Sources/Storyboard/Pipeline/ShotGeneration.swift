@@ -24,12 +24,13 @@ struct ShotGeneration {
     /// the shot's file.
     ///
     /// - Throws: `SegmindError` (after the submit, carrying the request id), `StoryboardError.journal`.
-    func submit(_ request: ValidatedRequest, _ context: ShotContext) async throws -> Generated {
+    func submit(_ request: ValidatedRequest, upstream: [String: String], _ context: ShotContext) async throws -> Generated {
         let shot = context.shot
         let accepted = AcceptedMark()
         do {
             let outcome = try await publisher.withPublishedInputs(of: request) { published in
-                try context.journal.append(JournalRecord(event: "submitting", shot: shot.id, fingerprint: shot.fingerprint))
+                try context.journal.append(
+                    JournalRecord(event: "submitting", shot: shot.id, fingerprint: shot.fingerprint, take: context.take, upstream: upstream))
                 try await context.crash(.afterIntent)
                 return try await client.generate(
                     published, to: URL(fileURLWithPath: context.path(context.file)), interval: context.options.pollInterval,
@@ -38,7 +39,8 @@ struct ShotGeneration {
                         try await context.crash(.afterSubmitSent)
                         try context.journal.append(
                             JournalRecord(
-                                event: "submitted", shot: shot.id, requestID: job.requestID, statusURL: job.statusURL, responseURL: job.responseURL))
+                                event: "submitted", shot: shot.id, requestID: job.requestID, statusURL: job.statusURL, responseURL: job.responseURL,
+                                take: context.take))
                         try await context.crash(.afterRequestID)
                     }, progress: context.poll)
             }
@@ -48,7 +50,8 @@ struct ShotGeneration {
             // the journal says so, so the next run submits again without asking.
             if let status = Self.rejectionStatus(error) {
                 try context.journal.append(
-                    JournalRecord(event: "rejected", shot: shot.id, status: status == 0 ? nil : status, message: error.description))
+                    JournalRecord(
+                        event: "rejected", shot: shot.id, status: status == 0 ? nil : status, message: error.description, take: context.take))
             }
             throw error
         }
@@ -63,18 +66,22 @@ struct ShotGeneration {
         }
     }
 
-    /// Waits for a request submitted by an earlier run and downloads its output to the shot's file.
+    /// Waits for a request submitted by an earlier run and downloads its output to take `take`'s file (the take in
+    /// use unless given).
     ///
-    /// - Throws: `StoryboardError.expired` when the service no longer knows the request, else `SegmindError`.
-    func resume(_ job: Job, _ context: ShotContext) async throws -> Generated {
+    /// - Throws: `StoryboardError.expired` when the service no longer knows the request (journaled), else
+    ///   `SegmindError`.
+    func resume(_ job: Job, take: Int? = nil, _ context: ShotContext) async throws -> Generated {
+        let number = take ?? context.take
         let result: GenerationResult
         do {
             result = try await client.wait(for: job, model: context.shot.model, interval: context.options.pollInterval, progress: context.poll)
         } catch SegmindError.notFound {
-            try context.journal.append(JournalRecord(event: "expired", shot: context.shot.id, requestID: job.requestID))
+            try context.journal.append(JournalRecord(event: "expired", shot: context.shot.id, requestID: job.requestID, take: number))
             throw StoryboardError.expired(shot: context.shot.id, requestID: job.requestID)
         }
-        let file = try await client.download(result, to: URL(fileURLWithPath: context.path(context.file)), expecting: context.shot.model.returns)
+        let file = try await client.download(
+            result, to: URL(fileURLWithPath: context.path(context.file(take: number))), expecting: context.shot.model.returns)
         return Generated(requestID: job.requestID, costUSD: result.accounting.cost, bytes: file.byteCount)
     }
 }

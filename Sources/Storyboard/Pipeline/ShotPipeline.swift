@@ -16,15 +16,18 @@ struct ShotPipeline {
     ///   - state: what the journal says about it (cost and request id of earlier steps).
     ///   - inputs: the earlier shots' pictures this shot may use.
     /// - Throws: `StoryboardError` naming the shot, or `SegmindError`; everything paid for is journaled first.
-    func run(_ context: ShotContext, action: ShotAction, state: JournalShotState?, inputs: InputPublication) async throws -> ShotOutcome {
+    func run(
+        _ context: ShotContext, action: ShotAction, state: JournalShotState?, collect: [TakeState], inputs: InputPublication
+    ) async throws -> ShotOutcome {
         let shot = context.shot
+        try await collectEarlierTakes(collect, context)
         var cost = state?.costUSD
         var requestID = state?.requestID
         var generated: ShotGeneration.Generated?
         switch action {
         case .submit:
             context.event("SUBMITTING")
-            generated = try await generation.submit(try inputs.request(for: shot), context)
+            generated = try await generation.submit(try inputs.request(for: shot), upstream: inputs.upstream, context)
         case .poll(let id, let status, let response):
             let job = Job(requestID: id, slug: shot.model.slug, statusURL: status, responseURL: response, submittedAt: nil)
             generated = try await generation.resume(job, context)
@@ -34,19 +37,35 @@ struct ShotPipeline {
         if let generated {
             cost = generated.costUSD
             requestID = generated.requestID
-            try context.journal.append(JournalRecord(event: "downloaded", shot: shot.id, file: context.file, costUSD: cost, bytes: generated.bytes))
+            try context.journal.append(
+                JournalRecord(event: "downloaded", shot: shot.id, file: context.file, costUSD: cost, bytes: generated.bytes, take: context.take))
             try await context.crash(.afterDownload)
         }
         context.event("CHECKING")
         var outcome = try inspection.inspect(context)
         outcome.costUSD = cost
         outcome.requestID = requestID
+        outcome.take = context.take
         if case .done = action {
         } else {
-            try context.journal.append(JournalRecord(event: "completed", shot: shot.id))
+            try context.journal.append(JournalRecord(event: "completed", shot: shot.id, take: context.take))
             try await context.crash(.afterCompleted)
         }
         context.event("DONE")
         return outcome
+    }
+
+    /// Downloads earlier takes that were paid for but never fetched (a crash, or a new take started meanwhile), each to
+    /// its own file, so no paid output is lost.
+    private func collectEarlierTakes(_ takes: [TakeState], _ context: ShotContext) async throws {
+        for take in takes {
+            guard let id = take.requestID, let status = take.statusURL, let response = take.responseURL else { continue }
+            let job = Job(requestID: id, slug: context.shot.model.slug, statusURL: status, responseURL: response, submittedAt: nil)
+            let got = try await generation.resume(job, take: take.number, context)
+            try context.journal.append(
+                JournalRecord(
+                    event: "downloaded", shot: context.shot.id, file: context.file(take: take.number), costUSD: got.costUSD, bytes: got.bytes,
+                    take: take.number))
+        }
     }
 }

@@ -131,7 +131,8 @@ public struct ChainPlan: Sendable {
             planned.append(
                 PlannedShot(
                     shot: shot, model: model, parameters: parameters, inputs: inputs, dependencies: dependencies, estimatedUSD: estimate,
-                    expectedSeconds: model.typicalLatencySeconds, fingerprint: Self.fingerprint(shot: shot, parameters: parameters)))
+                    expectedSeconds: model.typicalLatencySeconds,
+                    fingerprint: Self.fingerprint(shot: shot, parameters: parameters, inputBytes: localInputs.map { ContentHash.file($0.path) })))
         }
         if planned.count == storyboard.shots.count { issues += Self.unusedDefaults(storyboard, models: planned.map(\.model)) }
         // A shot that feeds another must produce a picture: a video (its last frame) or an image.
@@ -183,27 +184,28 @@ public struct ChainPlan: Sendable {
         }
     }
 
-    /// FNV-1a (64 bit) over the shot's canonical JSON, as 16 hex digits.
-    static func fingerprint(shot: Shot, parameters: [String: JSONValue]) -> String {
+    /// FNV-1a (64 bit) over the shot's canonical JSON and the content hashes of its local input files, as 16 hex
+    /// digits: editing a parameter or the bytes of an input file changes it.
+    static func fingerprint(shot: Shot, parameters: [String: JSONValue], inputBytes: [String] = []) -> String {
         struct Canonical: Encodable {
             var model: String
             var parameters: [String: JSONValue]
             var start: ImageSource?
             var end: ImageSource?
             var references: [ImageSource]
+            var inputBytes: [String]?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data =
             (try? encoder.encode(
-                Canonical(model: shot.model, parameters: parameters, start: shot.startImage, end: shot.endImage, references: shot.referenceImages)))
+                Canonical(
+                    model: shot.model, parameters: parameters, start: shot.startImage, end: shot.endImage, references: shot.referenceImages,
+                    inputBytes: inputBytes.isEmpty ? nil : inputBytes)))
             ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(format: "%016llx", hash)
+        var hash = ContentHash()
+        hash.add(data)
+        return hash.hex
     }
 
     /// The plan as lines for `--dry-run`.

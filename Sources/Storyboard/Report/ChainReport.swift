@@ -20,14 +20,36 @@ public struct ShotOutcome: Sendable, Codable, Equatable {
     public var requestID: String?
     /// The checks made against the request (as `shotchain verify` makes them).
     public var checks: [VerificationCheck]
+    /// The number of the take in use (1 for a shot made once).
+    public var take: Int = 1
+    /// Every take of the shot (each a paid generation), the one in use among them.
+    public var takes: [TakeOutcome] = []
 
     enum CodingKeys: String, CodingKey {
-        case id, model, file, checks
+        case id, model, file, checks, take, takes
         case firstFrame = "first_frame"
         case lastFrame = "last_frame"
         case durationSeconds = "duration_seconds"
         case costUSD = "cost_usd"
         case requestID = "request_id"
+    }
+}
+
+/// One take of a shot: a paid generation kept in the run folder.
+public struct TakeOutcome: Sendable, Codable, Equatable {
+    /// The take's number.
+    public var number: Int
+    /// Its file, relative to the out folder (nil when it was never downloaded).
+    public var file: String?
+    /// Its request id.
+    public var requestID: String?
+    /// The cost the service reported.
+    public var costUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case number, file
+        case requestID = "request_id"
+        case costUSD = "cost_usd"
     }
 }
 

@@ -10,6 +10,12 @@ public struct ChainOptions: Sendable {
     public var concurrency: Int
     /// Shots the user agreed to pay for again.
     public var resubmit: Set<String>
+    /// Pay for a new take of every stale shot (edited, or built on a shot that changed) (`--regenerate`).
+    public var regenerate = false
+    /// Shots to roll a new take of, with everything that depends on them (`--redo`).
+    public var redo: Set<String> = []
+    /// Earlier takes to put back in use, by shot id (`--pick SHOT=N`); what depends on them is regenerated.
+    public var pick: [String: Int] = [:]
     /// Seconds between polls (nil: the model's).
     public var pollInterval: Double?
     /// Called on every state change and poll.

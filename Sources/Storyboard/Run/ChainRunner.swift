@@ -48,8 +48,7 @@ public struct ChainRunner: Sendable {
     /// - Throws: `StoryboardError` (naming the shot) or `SegmindError`; everything paid for is journaled first.
     public func run(publishingThrough publisher: any LocalInputPublisher) async throws -> ChainReport {
         // Read-only first: a plan that cannot start leaves no out folder behind.
-        try ResumePlan(plan: plan, records: try RunJournal.read(journalPath), journalPath: journalPath, resubmit: options.resubmit)
-            .checkBudget(plan, maxUSD: options.maxCostUSD)
+        try resumePlan(try RunJournal.read(journalPath)).checkBudget(plan, maxUSD: options.maxCostUSD)
         for sub in ["", "shots", "frames"] {
             do {
                 try FileManager.default.createDirectory(atPath: options.path(sub), withIntermediateDirectories: true)
@@ -62,29 +61,60 @@ public struct ChainRunner: Sendable {
         defer { withExtendedLifetime(lock) {} }
         // Again under the lock: another run may have written to the journal since.
         let journal = try RunJournal(path: journalPath)
-        let records = try RunJournal.read(journalPath)
-        var resume = try ResumePlan(plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit)
-        resume.refetchMissingDownloads(records, in: options.outDirectory)
+        var resume = try resumePlan(try RunJournal.read(journalPath))
         try resume.checkBudget(plan, maxUSD: options.maxCostUSD)
-        let states = RunJournal.states(records)
         for id in resume.resubmitted { try journal.append(JournalRecord(event: "resubmit", shot: id)) }
+        for (id, n) in resume.picked.sorted(by: { $0.key < $1.key }) { try journal.append(JournalRecord(event: "pick", shot: id, take: n)) }
+        for stale in resume.regenerated {
+            let redo = options.redo.contains(stale.id) && stale.reason.hasPrefix("--redo")
+            try journal.append(JournalRecord(event: "regenerate", shot: stale.id, message: redo ? "redo" : stale.reason))
+        }
+        let records = try RunJournal.read(journalPath)
+        resume.refetchMissingDownloads(records, in: options.outDirectory)
+        let states = RunJournal.states(records)
         let pipeline = ShotPipeline(generation: ShotGeneration(client: client, publisher: publisher))
         let scheduler = ShotScheduler(plan: plan, resume: resume, concurrency: options.concurrency, maxCostUSD: options.maxCostUSD)
         let options = self.options
+        let collect = resume.collect
         let outcomes = try await scheduler.run(
             { shot, action, inputs in
-                let context = ShotContext(shot: shot, options: options, journal: journal)
-                return try await pipeline.run(context, action: action, state: states[shot.id], inputs: inputs)
+                let state = states[shot.id]
+                let take = state?.current ?? 1
+                let context = ShotContext(shot: shot, options: options, journal: journal, take: take)
+                return try await pipeline.run(context, action: action, state: state, collect: collect[shot.id] ?? [], inputs: inputs)
             }, pictures: { options.path($0.lastFrame) })
-        return try report(outcomes)
+        return try report(outcomes, states: RunJournal.states(try RunJournal.read(journalPath)))
     }
 
-    private func report(_ outcomes: [String: ShotOutcome]) throws -> ChainReport {
-        let shots = plan.shots.compactMap { outcomes[$0.id] }
-        let videos = plan.shots.filter { $0.model.returns == .video }.compactMap { outcomes[$0.id] }
+    /// The journal read against the plan with this run's options; a stale shot the options do not pay for stops the
+    /// run naming every such shot, why, and what regenerating them would cost.
+    private func resumePlan(_ records: [JournalRecord]) throws -> ResumePlan {
+        do {
+            return try ResumePlan(
+                plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit, regenerate: options.regenerate,
+                redo: options.redo, pick: options.pick)
+        } catch StoryboardError.journalMismatch(let path, let changed) {
+            let stale = Staleness(plan: plan, states: RunJournal.states(records), redo: options.redo, picked: Set(options.pick.keys)).stale
+            let listed = changed.map { id in stale.first { $0.id == id } ?? StaleShot(id: id, reason: "no longer in the storyboard") }
+            let cost = plan.shots.filter { changed.contains($0.id) }.map(\.estimatedUSD).reduce(0, +)
+            throw StoryboardError.regenerationNeeded(path: path, shots: listed, estimatedUSD: cost)
+        }
+    }
+
+    private func report(_ outcomes: [String: ShotOutcome], states: [String: JournalShotState]) throws -> ChainReport {
+        let shots = plan.shots.compactMap { shot in
+            outcomes[shot.id].map { outcome in
+                var o = outcome
+                o.takes = (states[shot.id]?.takes ?? []).map {
+                    TakeOutcome(number: $0.number, file: $0.file, requestID: $0.requestID, costUSD: $0.costUSD)
+                }
+                return o
+            }
+        }
+        let videos = plan.shots.filter { $0.model.returns == .video }.compactMap { id in shots.first { $0.id == id.id } }
         let writer = ChainReportWriter(options: options)
-        var report = ChainReport(
-            storyboard: plan.storyboard.path, shots: shots, seams: writer.seams(videos), spentUSD: shots.compactMap(\.costUSD).reduce(0, +))
+        let spent = states.values.map(\.spentUSD).reduce(0, +)
+        var report = ChainReport(storyboard: plan.storyboard.path, shots: shots, seams: writer.seams(videos), spentUSD: spent)
         try ChainAssembly(defaults: plan.storyboard.defaults, options: options).assemble(videos, into: &report)
         try writer.write(report)
         return report

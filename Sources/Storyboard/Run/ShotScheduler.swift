@@ -41,7 +41,10 @@ struct ShotScheduler {
                         estimates[shot.id] = shot.estimatedUSD
                     }
                     var inputs = InputPublication(pictures: [:], previous: index > 0 ? plan.shots[index - 1].id : nil)
-                    for dep in shot.dependencies { inputs.pictures[dep] = outcomes[dep].map(pictures) }
+                    for dep in shot.dependencies {
+                        inputs.pictures[dep] = outcomes[dep].map(pictures)
+                        inputs.upstream[dep] = outcomes[dep]?.requestID
+                    }
                     group.addTask { try await run(shot, action, inputs) }
                     running += 1
                     pending.remove(at: i)

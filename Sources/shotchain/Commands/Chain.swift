@@ -35,15 +35,13 @@ extension Shotchain {
         @Option(help: "Independent shots run at the same time, up to this many.")
         var concurrency: Int = 1
 
-        @Option(help: ArgumentHelp("Pay again for this shot (its submit outcome is unknown or its request expired).", valueName: "shot"))
-        var resubmit: [String] = []
-
         @Flag(help: "Print JSON.")
         var json = false
 
         @Option(help: "Progress lines on stderr: auto, always or never.")
         var progress: String = "auto"
 
+        @OptionGroup(title: "Paying again") var resume: ResumeOptions
         @OptionGroup var serving: LocalInputOptions
         @OptionGroup var catalogOptions: CatalogOptions
         @OptionGroup var service: ServiceOptions
@@ -69,9 +67,8 @@ extension Shotchain {
                 let session = ChainSession(
                     plan: plan, simulate: simulate, modelsDirectory: catalogOptions.modelsDirectory, serving: serving, service: service,
                     progress: ProgressMode(rawValue: progress) ?? .auto)
-                let options = ChainOptions(
-                    outDirectory: outDir, maxCostUSD: maxCost, concurrency: concurrency, resubmit: Set(resubmit),
-                    pollInterval: simulate ? 0.2 : nil)
+                var options = ChainOptions(outDirectory: outDir, maxCostUSD: maxCost, concurrency: concurrency, pollInterval: simulate ? 0.2 : nil)
+                try resume.apply(to: &options)
                 let report = try await session.run(options)
                 if json { return try printJSON(report, encoder: ChainRunner.jsonEncoder) }
                 ChainSession.printSummary(report, outDir: outDir)
