@@ -30,6 +30,21 @@ public struct ModelCatalog: Sendable {
         self.models = models.sorted { $0.slug < $1.slug }
     }
 
+    /// Reads model files already in memory, such as the presets built into the tool: `name` is the file name
+    /// (`<slug>.json`; other names are skipped) and `directory` the folder named in errors and kept as `directory`.
+    ///
+    /// - Throws: `SegmindError.catalog` naming the file and the problem, as `init(directory:)` does.
+    public init(files: [(name: String, data: Data)], directory: URL) throws {
+        self.directory = directory
+        let models = try files.filter { $0.name.hasSuffix(".json") }.map { file in
+            try Self.decode(file.data, path: directory.appendingPathComponent(file.name).path)
+        }
+        if models.isEmpty {
+            throw SegmindError.catalog(path: directory.path, message: "no model files (*.json) found")
+        }
+        self.models = models.sorted { $0.slug < $1.slug }
+    }
+
     /// Creates a catalog from models already in memory (tests, generated catalogs).
     public init(models: [ModelSpec], directory: URL = URL(fileURLWithPath: "/")) {
         self.models = models.sorted { $0.slug < $1.slug }
@@ -42,17 +57,22 @@ public struct ModelCatalog: Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw SegmindError.catalog(path: url.path, message: "cannot read (\(error.localizedDescription))")
         }
+        return try decode(data, path: url.path)
+    }
+
+    /// Decodes one model file's contents; `path` names the file in errors and its name must be `<slug>.json`.
+    static func decode(_ data: Data, path: String) throws -> ModelSpec {
         let spec: ModelSpec
         do { spec = try JSONDecoder().decode(ModelSpec.self, from: data) } catch {
-            throw SegmindError.catalog(path: url.path, message: "malformed model file (\(describe(error)))")
+            throw SegmindError.catalog(path: path, message: "malformed model file (\(describe(error)))")
         }
-        let expected = url.deletingPathExtension().lastPathComponent
+        let expected = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         guard spec.slug == expected else {
-            throw SegmindError.catalog(path: url.path, message: "slug '\(spec.slug)' does not match the file name '\(expected)'")
+            throw SegmindError.catalog(path: path, message: "slug '\(spec.slug)' does not match the file name '\(expected)'")
         }
         var seen = Set<String>()
         for p in spec.parameters where !seen.insert(p.name).inserted {
-            throw SegmindError.catalog(path: url.path, message: "parameter '\(p.name)' is listed twice")
+            throw SegmindError.catalog(path: path, message: "parameter '\(p.name)' is listed twice")
         }
         return spec
     }
