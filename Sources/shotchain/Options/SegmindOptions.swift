@@ -8,10 +8,13 @@ struct CatalogOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Presets folder holding models/ (default: the presets built into shotchain).", valueName: "dir"))
     var presets: String?
 
-    /// Loads the catalog from `--presets DIR/models` or the bundled presets.
+    /// Loads the catalog from `--presets DIR/models` or the presets built into shotchain.
     func catalog() throws -> ModelCatalog {
-        let root = presets.map { URL(fileURLWithPath: $0) } ?? Presets.directory
-        return try ModelCatalog(directory: root.appendingPathComponent("models"))
+        if let presets {
+            return try ModelCatalog(directory: URL(fileURLWithPath: presets).appendingPathComponent("models"))
+        }
+        let files = Presets.files(under: "models").map { (name: $0.name, data: $0.data) }
+        return try ModelCatalog(files: files, directory: URL(fileURLWithPath: "built-in presets/models"))
     }
 }
 
