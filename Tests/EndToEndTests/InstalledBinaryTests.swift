@@ -67,7 +67,7 @@ import Testing
         #expect((files.first?["streams"] as? [[String: Any]])?.count == 2)
     }
 
-    @Test func chainDryRunOnTheExportedDemoStoryboard() throws {
+    @Test func chainDryRunAndSimulatedRunOnTheExportedDemoStoryboard() throws {
         let (dir, exe) = try Self.installedCopy()
         defer { try? FileManager.default.removeItem(at: dir) }
         let exported = dir.appendingPathComponent("presets")
@@ -78,6 +78,12 @@ import Testing
         let plan = try runProcess(exe, ["chain", "demo.yaml", "--dry-run"], currentDirectory: boards, check: false)
         #expect(plan.status == 0, "\(plan.stderrText)")
         #expect(plan.stdoutText.contains("estimated cost $3.22; estimated time ~756 s"))
+        // The in-process simulator also needs the catalog: a full offline run from the copy.
+        let out = dir.appendingPathComponent("run")
+        let run = try runProcess(
+            exe, ["chain", "demo.yaml", "--simulate", "--out", out.path, "--progress", "never"], currentDirectory: boards, check: false)
+        #expect(run.status == 0, "\(run.stderrText)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("final.mp4").path))
         // The exported catalog is usable with --presets, and an edit there is what the tool reads.
         let edited = exported.appendingPathComponent("models/kling-o1.json")
         let text = try String(contentsOf: edited, encoding: .utf8).replacingOccurrences(of: "\"slug\": \"kling-o1\"", with: "\"slug\": \"acme\"")
