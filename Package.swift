@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SegmindSimulator", targets: ["SegmindSimulator"]),
         .library(name: "FrameServer", targets: ["FrameServer"]),
         .library(name: "Storyboard", targets: ["Storyboard"]),
+        .library(name: "Presets", targets: ["Presets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
