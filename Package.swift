@@ -8,6 +8,11 @@ let package = Package(
         .executable(name: "shotchain", targets: ["shotchain"]),
         .executable(name: "media-bench", targets: ["media-bench"]),
         .library(name: "MediaKit", targets: ["MediaKit"]),
+        .library(name: "Segmind", targets: ["Segmind"]),
+        .library(name: "SegmindSimulator", targets: ["SegmindSimulator"]),
+        .library(name: "FrameServer", targets: ["FrameServer"]),
+        .library(name: "Storyboard", targets: ["Storyboard"]),
+        .library(name: "Presets", targets: ["Presets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,7 +25,7 @@ let package = Package(
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libavutil libswscale zlib",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "zlib1g-dev", "pkg-config"])]
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "zlib1g-dev", "pkg-config"]), .brew(["ffmpeg"])]
         ),
         .target(name: "MediaFormat"),
         .target(name: "MediaKit", dependencies: ["CFFmpeg", "MediaFormat"]),
@@ -58,7 +63,10 @@ let package = Package(
                 "MediaKit", "Segmind", "FrameServer", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Presets", path: "presets", exclude: ["README.md"], resources: [.copy("models"), .copy("encode"), .copy("storyboards")]),
+        // The files under presets/ are compiled into the module by the EmbedPresets plugin (no resource bundle to ship).
+        .target(name: "Presets", path: "presets", exclude: ["README.md"], plugins: ["EmbedPresets"]),
+        .executableTarget(name: "embed-presets", path: "Plugins/embed-presets"),
+        .plugin(name: "EmbedPresets", capability: .buildTool(), dependencies: ["embed-presets"]),
         .executableTarget(
             name: "shotchain",
             dependencies: [

@@ -6,3 +6,6 @@ bash scripts/setup.sh
 swift build --build-tests
 swift format lint --strict --recursive Sources Tests presets/Presets.swift
 swift test --skip-build
+# The example app that uses the library products (its own package; its build folder is kept under .build/examples so
+# later runs are incremental).
+swift run --package-path Examples/ChainFromSwift --scratch-path .build/examples ChainFromSwift

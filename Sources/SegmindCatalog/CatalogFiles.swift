@@ -42,6 +42,24 @@ public enum CatalogFiles {
         do { data = try Data(contentsOf: url) } catch {
             throw CatalogError(path: url.path, message: "cannot read (\(error.localizedDescription))")
         }
+        return try model(data, at: url)
+    }
+
+    /// Model files already in memory (the presets built into the tool): `name` is the file name (`<slug>.json`;
+    /// other names are skipped), `folder` the folder named in errors. Sorted by slug.
+    ///
+    /// - Throws: `CatalogError` as `models(in:)` does.
+    public static func models(files: [(name: String, data: Data)], folder: URL) throws(CatalogError) -> [ModelSpec] {
+        var models: [ModelSpec] = []
+        for file in files.sorted(by: { $0.name < $1.name }) where file.name.hasSuffix(".json") {
+            models.append(try model(file.data, at: folder.appendingPathComponent(file.name)))
+        }
+        if models.isEmpty { throw CatalogError(path: folder.path, message: "no model files (*.json) found") }
+        return models.sorted { $0.slug < $1.slug }
+    }
+
+    /// Decodes and checks one model file's bytes; `url` names the file (its name must be `<slug>.json`).
+    static func model(_ data: Data, at url: URL) throws(CatalogError) -> ModelSpec {
         let spec: ModelSpec
         do { spec = try JSONDecoder().decode(ModelSpec.self, from: data) } catch {
             throw CatalogError(path: url.path, message: "malformed model file (\(describe(error)))")

@@ -44,7 +44,7 @@ public final class SegmindSimulator: Sendable {
     ///   address that cannot be bound.
     public static func start(_ configuration: SimulatorConfiguration, stopOnSignals: Bool = false) async throws -> SegmindSimulator {
         try configuration.validate()
-        let models = try SimulatedModel.load(from: configuration.modelsDirectory ?? Presets.directory.appendingPathComponent("models"))
+        let models = try SimulatedModel.load(from: configuration.modelsDirectory)
         var logger = Logger(label: "segmind-simulator")
         logger.logLevel = .critical
         let state = SimulatorState(configuration: configuration)

@@ -16,6 +16,17 @@ public struct ModelCatalog: Sendable {
         do { self.models = try CatalogFiles.models(in: directory) } catch { throw SegmindError.catalog(path: error.path, message: error.message) }
     }
 
+    /// Reads model files already in memory, such as the presets built into the tool: `name` is the file name
+    /// (`<slug>.json`; other names are skipped) and `directory` the folder named in errors and kept as `directory`.
+    ///
+    /// - Throws: `SegmindError.catalog` naming the file and the problem, as `init(directory:)` does.
+    public init(files: [(name: String, data: Data)], directory: URL) throws {
+        self.directory = directory
+        do { self.models = try CatalogFiles.models(files: files, folder: directory) } catch {
+            throw SegmindError.catalog(path: error.path, message: error.message)
+        }
+    }
+
     /// Creates a catalog from models already in memory (tests, generated catalogs).
     public init(models: [ModelSpec], directory: URL = URL(fileURLWithPath: "/")) {
         self.models = models.sorted { $0.slug < $1.slug }

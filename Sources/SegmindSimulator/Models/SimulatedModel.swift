@@ -1,4 +1,5 @@
 import Foundation
+import Presets
 import SegmindCatalog
 
 /// One model the simulator serves, read from a catalog file (`presets/models/<slug>.json`).
@@ -13,9 +14,16 @@ struct SimulatedModel: Sendable {
     var output: OutputKind { spec.returns }
 
     /// The models in a catalog folder, by slug.
-    static func load(from directory: URL) throws(SimulatorError) -> [String: SimulatedModel] {
-        do {
-            return Dictionary(uniqueKeysWithValues: try CatalogFiles.models(in: directory).map { ($0.slug, SimulatedModel(spec: $0)) })
+    static func load(from directory: URL?) throws(SimulatorError) -> [String: SimulatedModel] {
+        do throws(CatalogError) {
+            let specs: [ModelSpec]
+            if let directory {
+                specs = try CatalogFiles.models(in: directory)
+            } else {
+                let files = Presets.files(under: "models").map { (name: $0.name, data: $0.data) }
+                specs = try CatalogFiles.models(files: files, folder: URL(fileURLWithPath: "built-in presets/models"))
+            }
+            return Dictionary(uniqueKeysWithValues: specs.map { ($0.slug, SimulatedModel(spec: $0)) })
         } catch {
             throw .invalidConfiguration(error.description)
         }

@@ -52,15 +52,18 @@ extension Shotchain {
         func run() async throws {
             try await reportingErrors {
                 var presetURL: URL?
+                var presetCopy: URL?
+                defer { if let presetCopy { try? FileManager.default.removeItem(at: presetCopy) } }
                 if let preset {
                     if preset.hasSuffix(".json") || preset.contains("/") {
                         presetURL = URL(fileURLWithPath: preset)
                     } else {
-                        let url = Presets.directory.appendingPathComponent("encode/\(preset).json")
-                        guard FileManager.default.fileExists(atPath: url.path) else {
-                            throw MediaError.invalidArgument("--preset: no encode preset named \"\(preset)\" in \(Presets.directory.path)/encode")
+                        guard let copy = try Presets.temporaryCopy(of: "encode/\(preset).json") else {
+                            let known = Presets.files(under: "encode").map { $0.name.replacingOccurrences(of: ".json", with: "") }
+                            throw MediaError.invalidArgument(
+                                "--preset: no built-in encode preset named \"\(preset)\" (known: \(known.joined(separator: ", ")))")
                         }
-                        presetURL = url
+                        (presetURL, presetCopy) = (copy.file, copy.folder)
                     }
                 }
                 let options = ConcatOptions(seam: SeamPolicy(argument: seam)!, reencode: ReencodePolicy(rawValue: reencode)!, preset: presetURL)

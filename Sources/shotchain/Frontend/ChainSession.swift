@@ -12,7 +12,7 @@ struct ChainSession {
     var plan: ChainPlan
     var simulate: Bool
     /// The catalog the simulator serves (the same as the plan's).
-    var modelsDirectory: URL
+    var modelsDirectory: URL?
     var serving: LocalInputOptions
     var service: ServiceOptions
     var progress: ProgressMode

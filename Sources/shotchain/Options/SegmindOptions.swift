@@ -8,14 +8,14 @@ struct CatalogOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Presets folder holding models/ (default: the presets built into shotchain).", valueName: "dir"))
     var presets: String?
 
-    /// The model folder: `--presets DIR/models` or the bundled presets' (what the client and the simulator read).
-    var modelsDirectory: URL {
-        (presets.map { URL(fileURLWithPath: $0) } ?? Presets.directory).appendingPathComponent("models")
-    }
+    /// The model folder given with `--presets DIR` (its `models/`); nil for the presets built into shotchain.
+    var modelsDirectory: URL? { presets.map { URL(fileURLWithPath: $0).appendingPathComponent("models") } }
 
-    /// Loads the catalog from `--presets DIR/models` or the bundled presets.
+    /// Loads the catalog from `--presets DIR/models` or the presets built into shotchain.
     func catalog() throws -> ModelCatalog {
-        try ModelCatalog(directory: modelsDirectory)
+        if let modelsDirectory { return try ModelCatalog(directory: modelsDirectory) }
+        let files = Presets.files(under: "models").map { (name: $0.name, data: $0.data) }
+        return try ModelCatalog(files: files, directory: URL(fileURLWithPath: "built-in presets/models"))
     }
 }
 
