@@ -19,6 +19,9 @@ final class SpliceEncoder: @unchecked Sendable {
     let path: String
     private let setup: X264Setup
     private let encoderExtradata: [UInt8]
+    /// The encoder opened to learn the parameter sets, kept for the first session when asked (guarded by `lock`).
+    private var spare: X264Encoder?
+    private let lock = NSLock()
 
     /// The time base of the frame timestamps given to the sessions.
     var timeBase: AVRational { setup.picture.timeBase }
@@ -26,9 +29,11 @@ final class SpliceEncoder: @unchecked Sendable {
     var extradata: [UInt8] { configuration.bytes }
 
     /// Prepares an encoder for `setup` whose parameter sets join `source`.
+    /// - Parameter keepProbe: keep the encoder opened here for the first `begin(threads: 0)` (for a caller that
+    ///   starts its sessions one after another; concat's parallel jobs leave it off so it is freed at once).
     /// - Throws: `SpliceUnavailable` when the record has no free parameter set id or no room, or libx264
     ///   refuses the setup or does not give one SPS/PPS pair under the chosen id.
-    init(source: AVCConfig, setup: X264Setup, path: String) throws {
+    init(source: AVCConfig, setup: X264Setup, path: String, keepProbe: Bool = false) throws {
         guard let id = source.freeParameterSetID() else {
             throw SpliceUnavailable(reason: "the avcC record has no free parameter set id or no room for one more")
         }
@@ -54,17 +59,26 @@ final class SpliceEncoder: @unchecked Sendable {
         merged.sps += sps
         merged.pps += pps
         configuration = merged
+        if keepProbe { spare = probe }
     }
 
     /// Starts a new IDR-first part fed one frame at a time.
     /// - Parameter threads: libx264 threads (0: its own choice, frame threads for the cores).
     /// - Throws: `MediaError.encodeFailed` when libx264 refuses now or gives other parameter sets than before.
     func begin(threads: Int32 = 0) throws -> Session {
+        if threads == 0, let kept = takeSpare() { return Session(encoder: kept, lengthSize: configuration.lengthSize, path: path) }
         let encoder = try X264Encoder(setup, threads: threads, path: path)
         guard encoder.extradata == encoderExtradata else {
             throw MediaError.encodeFailed(path: path, detail: "libx264 produced different parameter sets for the same settings")
         }
         return Session(encoder: encoder, lengthSize: configuration.lengthSize, path: path)
+    }
+
+    private func takeSpare() -> X264Encoder? {
+        lock.withLock {
+            defer { spare = nil }
+            return spare
+        }
     }
 
     /// One re-encoded part: frames go in as they are decoded (display order, timestamps in `timeBase`), packets

@@ -76,7 +76,7 @@ enum SmartCut {
             if let splice { return splice }
             do {
                 let made = try SpliceEncoder(
-                    source: plan.configuration, setup: source.encoderSetup(first: frame, options: options), path: output)
+                    source: plan.configuration, setup: source.encoderSetup(first: frame, options: options), path: output, keepProbe: true)
                 splice = made
                 return made
             } catch let error as SpliceUnavailable {
