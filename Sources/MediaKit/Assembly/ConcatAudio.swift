@@ -20,6 +20,12 @@ final class SegmentAudio {
         self.sampleRate = sampleRate
         self.channels = channels
         planes = Array(repeating: [], count: channels)
+        // Room for the segment's length (plus a frame), so the planes do not grow by doubling (at most 4M samples
+        // reserved: longer ones grow as they come).
+        let expected = (segment.duration + 0.05) * Double(sampleRate)
+        if expected.isFinite, expected > 0 {
+            for c in 0..<channels { planes[c].reserveCapacity(Int(min(expected, Double(1 << 22)))) }
+        }
         guard let index = segment.audioIndex, let par = segment.container.stream(index).pointee.codecpar else { return }
         if Int(par.pointee.sample_rate) != sampleRate {
             throw MediaError.invalidArgument(

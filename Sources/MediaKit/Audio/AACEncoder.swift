@@ -17,6 +17,8 @@ final class AACEncoder {
     /// Samples (per channel) given so far.
     private(set) var sampleCount: Int64 = 0
     private let fifo: OpaquePointer
+    /// One chunk per channel, planar.
+    private var scratch: [Float]
     private let frame = Frame()
     private var nextPts: Int64 = 0
     private var held: Packet?
@@ -43,6 +45,7 @@ final class AACEncoder {
             throw MediaError.encodeFailed(path: path, detail: "cannot allocate the audio queue")
         }
         self.fifo = fifo
+        scratch = [Float](repeating: 0, count: Self.chunk * channels)
     }
 
     deinit { av_audio_fifo_free(fifo) }
@@ -53,32 +56,45 @@ final class AACEncoder {
         guard planes.count == channels, planes.allSatisfy({ $0.count == count }) else {
             throw MediaError.encodeFailed(path: encoder.path, detail: "audio planes do not match the \(channels) channels")
         }
-        try write(count: count, into: sink) { pointers in
-            for c in 0..<channels { planes[c].withUnsafeBufferPointer { pointers[c].update(from: $0.baseAddress!, count: count) } }
+        try write(count: count, into: sink) { out, start, n in
+            for c in out.indices {
+                planes[c].withUnsafeBufferPointer { src in
+                    if let base = src.baseAddress { out[c].update(from: base + start, count: n) }
+                }
+            }
         }
     }
 
     /// Queues `count` samples of silence and encodes every whole frame.
     func appendSilence(_ count: Int, into sink: (Packet) throws -> Void) throws {
-        guard count > 0 else { return }
-        try write(count: count, into: sink) { pointers in
-            for c in 0..<channels { pointers[c].update(repeating: 0, count: count) }
+        try write(count: count, into: sink) { out, _, n in
+            for plane in out { plane.update(repeating: 0, count: n) }
         }
     }
 
-    /// Queues `count` samples that `fill` writes into one buffer per channel.
-    func write(count: Int, into sink: (Packet) throws -> Void, fill: ([UnsafeMutablePointer<Float>]) -> Void) throws {
-        var storage = [Float](repeating: 0, count: count * channels)
-        let written = storage.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return 0 }
-            let pointers = (0..<channels).map { base + $0 * count }
-            fill(pointers)
-            var raw: [UnsafeMutableRawPointer?] = pointers.map { UnsafeMutableRawPointer($0) }
-            return raw.withUnsafeMutableBufferPointer { av_audio_fifo_write(fifo, $0.baseAddress, Int32(count)) }
+    /// Samples per channel queued at a time, so the queue never holds more than one chunk and one frame.
+    static let chunk = 4096
+
+    /// Queues `count` samples and encodes every whole frame, one chunk at a time: `fill(out, start, n)` writes
+    /// samples `start..<start + n` of each channel c to `out[c][0..<n]`.
+    func write(
+        count: Int, into sink: (Packet) throws -> Void, fill: (_ out: [UnsafeMutablePointer<Float>], _ start: Int, _ n: Int) -> Void
+    ) throws {
+        var done = 0
+        while done < count {
+            let n = min(Self.chunk, count - done)
+            let written = scratch.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                guard let base = buffer.baseAddress else { return 0 }
+                let out = (0..<channels).map { base + $0 * Self.chunk }
+                fill(out, done, n)
+                var raw: [UnsafeMutableRawPointer?] = out.map { UnsafeMutableRawPointer($0) }
+                return raw.withUnsafeMutableBufferPointer { av_audio_fifo_write(fifo, $0.baseAddress, Int32(n)) }
+            }
+            if written < Int32(n) { throw MediaError.encodeFailed(path: encoder.path, detail: "cannot queue audio samples") }
+            sampleCount += Int64(n)
+            done += n
+            while Int(av_audio_fifo_size(fifo)) >= frameSize { try encodeQueued(frameSize, into: sink) }
         }
-        if written < Int32(count) { throw MediaError.encodeFailed(path: encoder.path, detail: "cannot queue audio samples") }
-        sampleCount += Int64(count)
-        while Int(av_audio_fifo_size(fifo)) >= frameSize { try encodeQueued(frameSize, into: sink) }
     }
 
     /// Encodes what is left (a short last frame, which the encoder pads), drains the encoder and hands over the

@@ -7,8 +7,6 @@ final class WriterAudioTrack {
     let streamIndex: Int
     var channels: Int { aac.channels }
     var sampleRate: Int { aac.sampleRate }
-    /// Samples per channel de-interleaved at a time.
-    static let chunk = 4096
 
     init(settings: AudioEncodeSettings, output: OutputContainer) throws {
         aac = try AACEncoder(
@@ -20,25 +18,19 @@ final class WriterAudioTrack {
     /// Queues interleaved samples (clipped to [-1, 1], NaN and infinity as 0) and encodes every whole frame.
     func append(_ samples: [Float], output: OutputContainer) throws {
         let channels = aac.channels
-        let total = samples.count / channels
-        var done = 0
-        while done < total {
-            let n = min(Self.chunk, total - done)
-            try samples.withUnsafeBufferPointer { src in
-                try aac.write(count: n, into: { try write($0, output: output) }) { planes in
-                    for c in 0..<channels {
-                        var i = done * channels + c
-                        for s in 0..<n {
-                            // NaN or infinity would make the AAC encoder refuse the frame; louder than
-                            // full scale would clip in any player anyway.
-                            let x = src[i]
-                            planes[c][s] = x.isFinite ? Swift.max(-1, Swift.min(1, x)) : 0
-                            i += channels
-                        }
+        try samples.withUnsafeBufferPointer { src in
+            try aac.write(count: samples.count / channels, into: { try write($0, output: output) }) { out, start, n in
+                for c in 0..<channels {
+                    var i = start * channels + c
+                    for s in 0..<n {
+                        // NaN or infinity would make the AAC encoder refuse the frame; louder than
+                        // full scale would clip in any player anyway.
+                        let x = src[i]
+                        out[c][s] = x.isFinite ? Swift.max(-1, Swift.min(1, x)) : 0
+                        i += channels
                     }
                 }
             }
-            done += n
         }
     }
 
