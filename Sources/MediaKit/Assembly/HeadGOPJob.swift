@@ -26,7 +26,7 @@ final class HeadGOPJob: @unchecked Sendable {
     }
 
     let path: String
-    private let gop: GOPReencoder
+    private let gop: SpliceEncoder
     private let outputTimeBase: AVRational
     private let encoderThreads: Int32
     private let finished = DispatchSemaphore(value: 0)
@@ -38,7 +38,7 @@ final class HeadGOPJob: @unchecked Sendable {
 
     /// - Parameter encoderThreads: libx264 threads: 1 while other jobs run alongside, 0 (its own choice) for
     ///   the last job, which ends up running alone.
-    init(path: String, gop: GOPReencoder, outputTimeBase: AVRational, encoderThreads: Int32 = 1) {
+    init(path: String, gop: SpliceEncoder, outputTimeBase: AVRational, encoderThreads: Int32 = 1) {
         self.path = path
         self.gop = gop
         self.outputTimeBase = outputTimeBase
@@ -85,7 +85,7 @@ final class HeadGOPJob: @unchecked Sendable {
         var frames = 0
         var firstFramePts: Int64 = 0
         var dropTicks: Int64 = 0
-        var session: GOPReencoder.Session?
+        var session: SpliceEncoder.Session?
         var firstOutputPts: Int64 = 0
         var duration: Int64?
         let decoder = try GOPDecoder(segment: seg, part: "first GOP", threads: 1) { [gop, encoderThreads] f in
@@ -102,8 +102,7 @@ final class HeadGOPJob: @unchecked Sendable {
             } else if duration == nil {
                 duration = pts - firstOutputPts
             }
-            f.pointer.pointee.pts = av_rescale_q(pts, outTB, gop.timeBase)
-            try session!.send(f) { out.append($0) }
+            try session?.send(f, pts: av_rescale_q(pts, outTB, gop.timeBase)) { out.append($0) }
         }
         let packet = Packet()
         var firstDts: Int64?

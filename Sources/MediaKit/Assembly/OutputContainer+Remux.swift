@@ -21,6 +21,21 @@ extension OutputContainer {
         return Int(st.pointee.index)
     }
 
+    /// Replaces the extradata (codec configuration record) of stream `index` with `bytes`.
+    func setExtradata(_ bytes: [UInt8], stream index: Int) throws {
+        guard let par = context.pointee.streams[index]?.pointee.codecpar, let size = Int32(exactly: bytes.count),
+            let buffer = av_mallocz(bytes.count + Int(AV_INPUT_BUFFER_PADDING_SIZE))?.assumingMemoryBound(to: UInt8.self)
+        else {
+            throw MediaError.encodeFailed(path: path, detail: "cannot set the codec configuration of stream \(index)")
+        }
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { buffer.update(from: base, count: bytes.count) }
+        }
+        av_freep(&par.pointee.extradata)
+        par.pointee.extradata = buffer
+        par.pointee.extradata_size = size
+    }
+
     /// Writes a packet whose timestamps are already in the output stream's time base.
     func writeRescaled(_ packet: Packet, stream index: Int) throws {
         try write(packet, stream: index, from: timeBase(ofStream: index))

@@ -1,3 +1,5 @@
+import CFFmpeg
+
 /// An H.264 decoder configuration record (the MP4 `avcC` box payload, ISO/IEC 14496-15): its parameter sets and
 /// the bytes around them. Concat's seam GOPs and trim's smart cut add a second encoder's SPS/PPS (under ids the
 /// source does not use) to a copied stream's record, so copied and re-encoded samples share one sample description.
@@ -36,6 +38,12 @@ struct AVCConfig: Equatable {
         trailer = Array(bytes[i...])
     }
 
+    /// The avcC record in a stream's extradata; nil when there is none.
+    init?(parameters: AVCodecParameters) {
+        guard let data = parameters.extradata, parameters.extradata_size > 0 else { return nil }
+        self.init(Array(UnsafeBufferPointer(start: data, count: Int(parameters.extradata_size))))
+    }
+
     init(header: [UInt8], sps: [[UInt8]], pps: [[UInt8]], trailer: [UInt8]) {
         self.header = header
         self.sps = sps
@@ -51,6 +59,30 @@ struct AVCConfig: Equatable {
         out.append(UInt8(pps.count))
         for p in pps { out += [UInt8(p.count >> 8), UInt8(p.count & 0xff)] + p }
         return out + trailer
+    }
+
+    /// The smallest id (0...31) that no SPS or PPS of the record uses, for one more SPS/PPS pair; nil when there
+    /// is none or the record has no room for one more of each.
+    func freeParameterSetID() -> Int? {
+        guard sps.count + 1 <= 31, pps.count + 1 <= 255 else { return nil }
+        let used = Set(sps.compactMap(Self.spsID) + pps.compactMap(Self.ppsID))
+        return (0...31).first { !used.contains($0) }
+    }
+
+    /// The SPS and the PPS NAL units of Annex B bytes (an encoder's global header).
+    static func parameterSets(annexB bytes: [UInt8]) -> (sps: [[UInt8]], pps: [[UInt8]]) {
+        var sps: [[UInt8]] = []
+        var pps: [[UInt8]] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            for unit in annexBUnits(buffer) where !unit.isEmpty {
+                switch buffer[unit.lowerBound] & 0x1F {
+                case 7: sps.append(Array(buffer[unit]))
+                case 8: pps.append(Array(buffer[unit]))
+                default: break
+                }
+            }
+        }
+        return (sps, pps)
     }
 
     /// The `seq_parameter_set_id` of an SPS NAL unit.

@@ -40,6 +40,17 @@ final class CodecEncoder {
         }
     }
 
+    /// True when the encoder lists `format` among its pixel formats (or lists none).
+    func supportsPixelFormat(_ format: AVPixelFormat) -> Bool {
+        guard let formats = codec.pointee.pix_fmts else { return true }
+        var i = 0
+        while formats[i] != AV_PIX_FMT_NONE {
+            if formats[i] == format { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Makes `frame` an empty audio frame of `samples` samples in this encoder's sample format, rate and channel
     /// layout, with its buffers allocated.
     func prepareAudioFrame(_ frame: Frame, samples: Int) throws {

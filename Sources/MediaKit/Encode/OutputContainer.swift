@@ -94,6 +94,19 @@ final class OutputContainer {
         headerWritten = true
     }
 
+    /// A movie time scale in which both the video and the audio track ends are exact, so the edit lists (in movie
+    /// units) cut nothing: movenc's default of 1000 would round a 242000-sample AAC track down to 5.041 s.
+    /// nil (movenc's default) when the common multiple does not fit in 32 bits.
+    static func movieTimescale(videoTimeBase: AVRational, sampleRate: Int?) -> Int? {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        // movenc's choice for a video track: the time base denominator, doubled until it reaches 10000.
+        var video = max(1, Int(videoTimeBase.den) / max(1, gcd(Int(videoTimeBase.num), Int(videoTimeBase.den))))
+        while video < 10000 { video *= 2 }
+        var scale = video
+        if let sampleRate, sampleRate > 0 { scale = scale / gcd(scale, sampleRate) * sampleRate }
+        return scale <= Int(Int32.max) ? scale : nil
+    }
+
     /// The room to reserve for the index of a file with at most `maxSamples` packets: per sample at most 4 bytes
     /// of stsz, 8 of stts, 8 of ctts, 8 of co64, 12 of stsc, 4 of stss and 1 of sdtp (45, rounded up to 48),
     /// plus the codec configuration records and 64 KiB for the fixed boxes and metadata. What is not used

@@ -27,13 +27,9 @@ struct SmartCutPlan {
         }
         let par = source.videoParameters.pointee
         guard par.codec_id == AV_CODEC_ID_H264 else { return no("the video is not H.264") }
-        guard let extradata = par.extradata, par.extradata_size > 0,
-            let configuration = AVCConfig(Array(UnsafeBufferPointer(start: extradata, count: Int(par.extradata_size))))
-        else {
-            return no("the H.264 parameter sets are not in an avcC record")
-        }
-        guard configuration.sps.count + 2 <= 31, configuration.pps.count + 2 <= 255 else {
-            return no("the avcC record has no room for two more parameter sets")
+        guard let configuration = AVCConfig(parameters: par) else { return no("the H.264 parameter sets are not in an avcC record") }
+        guard configuration.freeParameterSetID() != nil else {
+            return no("the avcC record has no free parameter set id or no room for one more")
         }
         guard par.width % 2 == 0, par.height % 2 == 0 else { return no("the size \(par.width)x\(par.height) is odd") }
         let closed = source.closedKeyframes
@@ -64,43 +60,37 @@ struct SmartCutPlan {
     }
 }
 
-/// Runs a smart cut: the partial GOPs at both ends are re-encoded (no B-frames, an IDR first, SPS/PPS with
-/// ids of their own) and the GOPs between them are copied; all parameter sets go into one avcC record.
+/// Runs a smart cut: the partial GOPs at both ends are re-encoded by one `SpliceEncoder` (no B-frames, an IDR
+/// first, SPS/PPS under an id of their own, added to the source's avcC record) and the GOPs between them are copied.
 enum SmartCut {
-    /// One re-encoded part: its packets (length-prefixed, output time line) and its parameter sets.
+    /// One re-encoded part: its packets (length-prefixed, output time line).
     struct Part {
         var packets: [Packet] = []
-        var sps: [[UInt8]] = []
-        var pps: [[UInt8]] = []
         var frames = 0
     }
 
     static func run(_ source: TrimSource, plan: SmartCutPlan, output: String, options: TrimOptions, result: inout TrimResult) throws {
-        var config = plan.configuration
-        var used = Set(config.sps.compactMap(AVCConfig.spsID))
-        used.formUnion(config.pps.compactMap(AVCConfig.ppsID))
-        func freeID() -> Int {
-            var id = 0
-            while used.contains(id) { id += 1 }
-            used.insert(id)
-            return id
+        var splice: SpliceEncoder?
+        // Made from the first re-encoded frame (its picture), shared by the head and the tail.
+        func encoder(for frame: Frame) throws -> SpliceEncoder {
+            if let splice { return splice }
+            do {
+                let made = try SpliceEncoder(
+                    source: plan.configuration, setup: source.encoderSetup(first: frame, options: options), path: output, keepProbe: true)
+                splice = made
+                return made
+            } catch let error as SpliceUnavailable {
+                throw MediaError.encodeFailed(path: output, detail: error.reason)
+            }
         }
         let origin = plan.first
-        let headDelay = delay(source, key: plan.headEnd)
         let head = try encode(
-            source, range: plan.first..<plan.headEnd, origin: origin, dtsDelay: headDelay, spsID: freeID(), lengthSize: config.lengthSize,
-            options: options, output: output)
-        let tailDelay = delay(source, key: plan.tailStart)
+            source, range: plan.first..<plan.headEnd, origin: origin, dtsDelay: delay(source, key: plan.headEnd), encoder: encoder)
         let tail = try encode(
-            source, range: plan.tailStart..<plan.end, origin: origin, dtsDelay: tailDelay, spsID: freeID(), lengthSize: config.lengthSize,
-            options: options, output: output)
-        for part in [head, tail] {
-            config.sps += part.sps
-            config.pps += part.pps
-        }
+            source, range: plan.tailStart..<plan.end, origin: origin, dtsDelay: delay(source, key: plan.tailStart), encoder: encoder)
 
         let muxer = try TrimMuxer(path: output)
-        try muxer.addCopiedVideo(source: source, extradata: config.bytes)
+        try muxer.addCopiedVideo(source: source, extradata: (splice?.configuration ?? plan.configuration).bytes)
         try Trimmer.addAudio(source, muxer: muxer, start: plan.first, end: plan.videoEnd, result: &result)
         try muxer.writeHeader()
         for p in head.packets { try muxer.writeVideo(p) }
@@ -128,70 +118,23 @@ enum SmartCut {
 
     /// Decodes the frames in `range` and re-encodes them as one closed part without B-frames.
     static func encode(
-        _ source: TrimSource, range: Range<Int64>, origin: Int64, dtsDelay: Int64, spsID: Int, lengthSize: Int, options: TrimOptions,
-        output: String
+        _ source: TrimSource, range: Range<Int64>, origin: Int64, dtsDelay: Int64, encoder: (Frame) throws -> SpliceEncoder
     ) throws -> Part {
         var part = Part()
         guard !range.isEmpty, range.lowerBound < source.endPts else { return part }
-        var encoder: TrimVideoEncoder?
-        func keep(_ packet: Packet) throws {
-            let converted = try lengthPrefixed(packet, lengthSize: lengthSize, output: output)
-            let p = converted.pointer
+        var session: SpliceEncoder.Session?
+        func keep(_ packet: Packet) {
+            let p = packet.pointer
             p.pointee.dts = p.pointee.pts - dtsDelay
             if p.pointee.duration <= 0 { p.pointee.duration = source.frameDuration }
-            part.packets.append(converted)
+            part.packets.append(packet)
         }
         part.frames = try TrimFrameReader.frames(of: source, in: range) { frame in
-            if encoder == nil {
-                encoder = try TrimVideoEncoder(
-                    source: source, first: frame, bFrames: 0, gopFrames: 100_000, globalHeader: true, spsID: spsID, options: options, path: output)
-            }
-            try encoder!.encode(frame, pts: frame.bestEffortTimestamp - origin, into: keep)
+            let current = try session ?? encoder(frame).begin()
+            session = current
+            try current.send(frame, pts: frame.bestEffortTimestamp - origin, into: keep)
         }
-        guard let encoder else { return part }
-        try encoder.flush(into: keep)
-        let extradata = encoder.extradata
-        extradata.withUnsafeBufferPointer { buffer in
-            for unit in AVCConfig.annexBUnits(buffer) where !unit.isEmpty {
-                let nal = Array(buffer[unit])
-                switch nal[0] & 0x1F {
-                case 7: part.sps.append(nal)
-                case 8: part.pps.append(nal)
-                default: break
-                }
-            }
-        }
-        guard part.sps.count == 1, part.pps.count == 1, AVCConfig.spsID(part.sps[0]) == spsID else {
-            throw MediaError.encodeFailed(path: output, detail: "libx264 did not give one SPS/PPS pair with id \(spsID)")
-        }
+        try session?.finish(into: keep)
         return part
-    }
-
-    /// Converts an Annex B packet from libx264 to length-prefixed NAL units (parameter sets dropped: they are in
-    /// the avcC record).
-    static func lengthPrefixed(_ packet: Packet, lengthSize: Int, output: String) throws -> Packet {
-        let data = UnsafeBufferPointer(start: packet.pointer.pointee.data, count: packet.size)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(packet.size + 16)
-        for unit in AVCConfig.annexBUnits(data) where !unit.isEmpty {
-            let type = data[unit.lowerBound] & 0x1F
-            if type == 7 || type == 8 || type == 9 { continue }
-            let n = unit.count
-            guard lengthSize == 4 || n < 1 << (8 * lengthSize) else {
-                throw MediaError.encodeFailed(path: output, detail: "a NAL unit of \(n) bytes does not fit a \(lengthSize)-byte length")
-            }
-            for k in stride(from: lengthSize - 1, through: 0, by: -1) { bytes.append(UInt8((n >> (8 * k)) & 0xFF)) }
-            bytes.append(contentsOf: data[unit])
-        }
-        let out = Packet()
-        if av_new_packet(out.pointer, Int32(bytes.count)) < 0 {
-            throw MediaError.encodeFailed(path: output, detail: "out of memory")
-        }
-        bytes.withUnsafeBufferPointer { out.pointer.pointee.data.update(from: $0.baseAddress!, count: bytes.count) }
-        out.pointer.pointee.pts = packet.pts
-        out.pointer.pointee.dts = packet.dts
-        out.pointer.pointee.duration = packet.duration
-        out.pointer.pointee.flags = packet.pointer.pointee.flags
-        return out
     }
 }

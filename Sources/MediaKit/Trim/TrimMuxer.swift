@@ -37,17 +37,7 @@ final class TrimMuxer {
             throw MediaError.encodeFailed(path: path, detail: "cannot copy the video codec parameters")
         }
         par.pointee.codec_tag = 0
-        if let extradata {
-            av_freep(&par.pointee.extradata)
-            let size = extradata.count
-            guard let buffer = av_mallocz(size + Int(AV_INPUT_BUFFER_PADDING_SIZE)) else {
-                throw MediaError.encodeFailed(path: path, detail: "out of memory")
-            }
-            let bytes = buffer.assumingMemoryBound(to: UInt8.self)
-            extradata.withUnsafeBufferPointer { bytes.update(from: $0.baseAddress!, count: size) }
-            par.pointee.extradata = bytes
-            par.pointee.extradata_size = Int32(size)
-        }
+        if let extradata { try output.setExtradata(extradata, stream: Int(st.pointee.index)) }
         st.pointee.time_base = source.timeBase
         st.pointee.avg_frame_rate = source.averageFrameRate
         st.pointee.r_frame_rate = source.averageFrameRate
@@ -71,13 +61,8 @@ final class TrimMuxer {
 
     /// Writes the header (call after the streams are added).
     func writeHeader() throws {
-        var scale = Int(videoTimeBase.den)
-        while scale < 10000 { scale *= 2 }
-        if let audio {
-            func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
-            scale = scale / gcd(scale, audio.sampleRate) * audio.sampleRate
-        }
-        try output.writeHeader(fastStart: true, movieTimescale: scale <= Int(Int32.max) ? scale : nil)
+        let scale = OutputContainer.movieTimescale(videoTimeBase: videoTimeBase, sampleRate: audio?.sampleRate)
+        try output.writeHeader(fastStart: true, movieTimescale: scale)
         headerWritten = true
     }
 
@@ -96,7 +81,7 @@ final class TrimMuxer {
         while audioNext < packets.count {
             let p = packets[audioNext]
             if Double(p.pts) / Double(audio.sampleRate) > seconds { return }
-            try output.write(p, stream: audioStream, from: AVRational(num: 1, den: Int32(audio.sampleRate)))
+            try output.write(p, stream: audioStream, from: audio.aac.timeBase)
             audioNext += 1
         }
     }

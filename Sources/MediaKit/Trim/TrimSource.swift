@@ -135,4 +135,14 @@ final class TrimSource {
     var frameRate: Double {
         averageFrameRate.den > 0 ? Double(averageFrameRate.num) / Double(averageFrameRate.den) : 0
     }
+
+    /// The libx264 setup that matches this source's picture (taken from `first`, its first decoded frame),
+    /// profile and level, with the trim's rate control.
+    func encoderSetup(first: Frame, options: TrimOptions) -> X264Setup {
+        let picture = SplicePicture(
+            frame: first, fallbackSAR: videoParameters.pointee.sample_aspect_ratio, timeBase: timeBase, frameRate: averageFrameRate)
+        return X264Setup(
+            picture: picture, source: videoParameters.pointee, preset: options.preset,
+            quality: options.lossless ? .lossless : .crf(options.crf))
+    }
 }

@@ -75,10 +75,12 @@ public enum Trimmer {
         let last = frames[frames.count - 1]
         let end = last + source.frameDuration
         let muxer = try TrimMuxer(path: output)
-        var encoder: TrimVideoEncoder?
-        let gop = max(1, Int((2 * source.frameRate).rounded()))
-        let bFrames = source.videoParameters.pointee.video_delay > 0 ? 2 : 0
+        var encoder: X264Encoder?
         var expected = frames[...]
+        func write(_ packet: Packet) throws {
+            if packet.duration <= 0 { packet.pointer.pointee.duration = source.frameDuration }
+            try muxer.writeVideo(packet)
+        }
         let written = try TrimFrameReader.frames(of: source, in: origin..<last + 1) { frame in
             let pts = frame.bestEffortTimestamp
             guard pts == expected.first else {
@@ -87,26 +89,22 @@ public enum Trimmer {
             }
             expected = expected.dropFirst()
             if encoder == nil {
-                let e = try TrimVideoEncoder(
-                    source: source, first: frame, bFrames: bFrames, gopFrames: gop, globalHeader: muxer.wantsGlobalHeader, spsID: nil,
-                    options: options, path: output)
+                var setup = source.encoderSetup(first: frame, options: options)
+                setup.gopFrames = max(1, Int((2 * source.frameRate).rounded()))
+                setup.bFrames = source.videoParameters.pointee.video_delay > 0 ? 2 : 0
+                setup.globalHeader = muxer.wantsGlobalHeader
+                let e = try X264Encoder(setup, path: output)
                 try muxer.addVideo(encoder: e.encoder, source: source)
                 try addAudio(source, muxer: muxer, start: origin, end: end, result: &result)
                 try muxer.writeHeader()
                 encoder = e
             }
-            try encoder!.encode(frame, pts: pts - origin) { packet in
-                if packet.duration <= 0 { packet.pointer.pointee.duration = source.frameDuration }
-                try muxer.writeVideo(packet)
-            }
+            try encoder?.encode(frame, pts: pts - origin, into: write)
         }
         guard let encoder, written == frames.count else {
             throw MediaError.decodeFailed(path: source.path, detail: "decoded \(written) of the \(frames.count) frames in the range")
         }
-        try encoder.flush { packet in
-            if packet.duration <= 0 { packet.pointer.pointee.duration = source.frameDuration }
-            try muxer.writeVideo(packet)
-        }
+        try encoder.flush(into: write)
         try muxer.finish()
         result.method = .fullReencode
         result.frames = frames.count
