@@ -64,9 +64,7 @@ extension Shotchain {
                     return
                 }
                 let outDir = out ?? (URL(fileURLWithPath: storyboard).deletingPathExtension().lastPathComponent + "-out")
-                let session = ChainSession(
-                    plan: plan, simulate: simulate, modelsDirectory: catalogOptions.modelsDirectory, serving: serving, service: service,
-                    progress: ProgressMode(rawValue: progress) ?? .auto)
+                let session = ChainSession(command: self, plan: plan)
                 var options = ChainOptions(outDirectory: outDir, maxCostUSD: maxCost, concurrency: concurrency, pollInterval: simulate ? 0.2 : nil)
                 try resume.apply(to: &options)
                 let report = try await session.run(options)

@@ -77,10 +77,7 @@ extension Shotchain {
                 let parsed = try GenerateArguments.parse(prompt: prompt, params: params, inputs: inputs, model: model)
                 let serving = LocalInputServing(options: localInputOptions)
                 let validated = try parsed.validated(model: model, serving: serving, baseURL: service.baseURL, noWait: noWait)
-                let session = GenerateSession(
-                    model: model, sync: sync, noWait: noWait, json: json, deadline: deadline, interval: interval,
-                    destination: output.map { URL(fileURLWithPath: $0) }, progress: ProgressMode(rawValue: progress) ?? .auto)
-                try await session.run(validated, serving: serving, configuration: try service.configuration())
+                try await GenerateSession(command: self, model: model).run(validated, serving: serving, configuration: try service.configuration())
             }
         }
     }

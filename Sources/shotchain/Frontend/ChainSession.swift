@@ -9,13 +9,17 @@ import TerminalUI
 /// The wiring of one `chain` run: the simulator when asked, the HTTP transport and client, the frame server that
 /// serves local inputs, and progress on stderr. The run itself is `ChainRunner`'s.
 struct ChainSession {
+    /// The command, with its options.
+    var command: Shotchain.Chain
+    /// The checked storyboard.
     var plan: ChainPlan
-    var simulate: Bool
+
+    private var simulate: Bool { command.simulate }
     /// The catalog the simulator serves (the same as the plan's).
-    var modelsDirectory: URL?
-    var serving: LocalInputOptions
-    var service: ServiceOptions
-    var progress: ProgressMode
+    private var modelsDirectory: URL? { command.catalogOptions.modelsDirectory }
+    private var serving: LocalInputOptions { command.serving }
+    private var service: ServiceOptions { command.service }
+    private var progress: ProgressMode { ProgressMode(rawValue: command.progress) ?? .auto }
 
     /// Runs the chain with `options` (progress filled in here) and returns its report.
     ///

@@ -5,14 +5,18 @@ import TerminalUI
 /// The wiring of one `generate` run once its request is validated: local inputs served for as long as the job runs,
 /// then v1, or v2 submit (and, unless `--no-wait`, the wait and the download), with progress on stderr.
 struct GenerateSession {
+    /// The command, with its options.
+    var command: Shotchain.Generate
+    /// The catalog entry of the model called.
     var model: ModelSpec
-    var sync: Bool
-    var noWait: Bool
-    var json: Bool
-    var deadline: Double?
-    var interval: Double?
-    var destination: URL?
-    var progress: ProgressMode
+
+    private var sync: Bool { command.sync }
+    private var noWait: Bool { command.noWait }
+    private var json: Bool { command.json }
+    private var deadline: Double? { command.deadline }
+    private var interval: Double? { command.interval }
+    private var destination: URL? { command.output.map { URL(fileURLWithPath: $0) } }
+    private var progress: ProgressMode { ProgressMode(rawValue: command.progress) ?? .auto }
 
     /// Serves `validated`'s local inputs through `serving` and sends it.
     func run(_ validated: ValidatedRequest, serving: LocalInputServing, configuration: SegmindConfiguration) async throws {
