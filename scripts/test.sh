@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
-swift format lint --strict --recursive Sources Tests presets/Presets.swift
+swift format lint --strict --recursive Sources Tests Plugins Examples/ChainFromSwift/Sources presets/Presets.swift
 swift test --skip-build
 # The example app that uses the library products (its own package; its build folder is kept under .build/examples so
 # later runs are incremental).
