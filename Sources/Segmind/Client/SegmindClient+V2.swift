@@ -115,15 +115,24 @@ extension SegmindClient {
 
     /// Submits, waits and downloads the first output to `destination`.
     ///
+    /// A submit in flight is never interrupted: when the calling task is cancelled (a budget stop, a failing
+    /// sibling), the submit still waits for the service's answer and `onSubmitted` still runs with the accepted job
+    /// (so its id can be stored); only then does the cancellation stop the wait. A task cancelled before the submit
+    /// starts sends nothing.
     /// - Parameters:
     ///   - onSubmitted: called with the job as soon as it is accepted (store the id there before polling).
-    /// - Throws: `SegmindError`; after a submit, every error that loses nothing carries the request id.
+    /// - Throws: `SegmindError`; after a submit, every error that loses nothing carries the request id;
+    ///   `CancellationError` when cancelled (before sending, or after `onSubmitted`).
     public func generate(
         _ request: ValidatedRequest, to destination: URL, deadline: Double? = nil, interval: Double? = nil,
-        onSubmitted: @Sendable (Job) async throws -> Void = { _ in }, progress: (@Sendable (JobProgress) -> Void)? = nil
+        onSubmitted: @escaping @Sendable (Job) async throws -> Void = { _ in }, progress: (@Sendable (JobProgress) -> Void)? = nil
     ) async throws -> GenerationOutcome {
-        let job = try await submit(request)
-        try await onSubmitted(job)
+        try Task.checkCancellation()
+        // Unstructured tasks do not inherit the caller's cancellation: the submit and the callback run to the end.
+        let client = self
+        let job = try await Task { try await client.submit(request) }.value
+        try await Task { try await onSubmitted(job) }.value
+        try Task.checkCancellation()
         let result = try await wait(for: job, model: request.model, deadline: deadline, interval: interval, progress: progress)
         let file = try await download(result, to: destination, expecting: request.model.returns)
         return GenerationOutcome(job: job, result: result, file: file, accounting: result.accounting)
