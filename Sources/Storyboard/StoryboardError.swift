@@ -28,6 +28,8 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     case invalid(path: String, issues: [StoryboardIssue])
     /// The estimated cost is above `--max-cost`; nothing was sent.
     case overBudget(estimatedUSD: Double, maxUSD: Double)
+    /// `--max-cost` is set but these shots' models have no published price; nothing was sent.
+    case unpriced(shots: [String], models: [String], maxUSD: Double)
     /// Submitting this shot would take the spent total over `--max-cost`; the run stopped before it.
     case budgetReached(shot: String, spentUSD: Double, shotUSD: Double, maxUSD: Double)
     /// A submit was journaled as started but its request id was never recorded: it may or may not have been accepted.
@@ -75,6 +77,9 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
             return "storyboard \(p): \(issues.count) problem\(s):\n" + issues.map { "  " + $0.description }.joined(separator: "\n")
         case .overBudget(let e, let m):
             return "estimated cost $\(money(e)) is above --max-cost $\(money(m)); nothing was sent"
+        case .unpriced(let shots, let models, let m):
+            return
+                "--max-cost $\(money(m)) cannot be kept: \(models.joined(separator: ", ")) \(models.count == 1 ? "has" : "have") no published price (shot\(shots.count == 1 ? "" : "s") \(shots.joined(separator: ", "))); give an estimate with --price SLUG=USD, or run without --max-cost; nothing was sent"
         case .budgetReached(let shot, let spent, let cost, let m):
             return
                 "shot \(shot): stopped before submitting; $\(money(spent)) spent plus its estimated $\(money(cost)) would exceed --max-cost $\(money(m))"

@@ -44,7 +44,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         if error.isBadInput { throw ExitCode(ExitStatus.badInput) }
         if error.needsDecision { throw ExitCode(ExitStatus.pending) }
         switch error {
-        case .overBudget, .budgetReached, .verificationFailed: throw ExitCode(ExitStatus.checkFailed)
+        case .overBudget, .budgetReached, .unpriced, .verificationFailed: throw ExitCode(ExitStatus.checkFailed)
         default: throw ExitCode(ExitStatus.serviceFailed)
         }
     }

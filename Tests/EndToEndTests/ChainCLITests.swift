@@ -94,3 +94,25 @@ private func demoFolder() throws -> URL {
     let check = try #require((report["shots"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]])
     #expect(check.contains { $0["name"] as? String == "duration" && $0["passed"] as? Bool == true })
 }
+
+@Test func aModelWithoutAPriceIsNotFreeUnderMaxCost() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try """
+    shots:
+      - {id: v, model: kling-o1-video-to-video-reference, prompt: "Based on @Video1, the next shot", video_url: "https://example.test/v.mp4"}
+    """.write(to: dir.appendingPathComponent("v2v.yaml"), atomically: true, encoding: .utf8)
+    let exe = try shotchainExecutable()
+    let plan = try runProcess(exe, ["chain", "v2v.yaml", "--dry-run"], currentDirectory: dir)
+    #expect(plan.stdoutText.contains("price unknown"), "\(plan.stdoutText)")
+    #expect(!plan.stdoutText.contains("~$0.00"))
+    let refused = try runProcess(exe, ["chain", "v2v.yaml", "--dry-run", "--max-cost", "0.5"], currentDirectory: dir, check: false)
+    #expect(refused.status == 1)
+    #expect(refused.stderrText.contains("kling-o1-video-to-video-reference has no published price"), "\(refused.stderrText)")
+    // An estimate given on the command line is used: $1.42 is above $0.50.
+    let priced = try runProcess(
+        exe, ["chain", "v2v.yaml", "--dry-run", "--max-cost", "0.5", "--price", "kling-o1-video-to-video-reference=1.42"], currentDirectory: dir,
+        check: false)
+    #expect(priced.status == 1)
+    #expect(priced.stderrText.contains("estimated cost $1.42 is above --max-cost $0.5"), "\(priced.stderrText)")
+}

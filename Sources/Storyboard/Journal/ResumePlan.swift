@@ -163,6 +163,10 @@ public struct ResumePlan: Sendable, Equatable {
     /// - Throws: `StoryboardError.overBudget`.
     public func checkBudget(_ plan: ChainPlan, maxUSD: Double?) throws {
         guard let maxUSD else { return }
+        let unpriced = plan.shots.filter { !$0.priced && actions[$0.id] != nil && actions[$0.id] == .submit }
+        if !unpriced.isEmpty {
+            throw StoryboardError.unpriced(shots: unpriced.map(\.id), models: Set(unpriced.map(\.model.slug)).sorted(), maxUSD: maxUSD)
+        }
         let total = spentUSD + pendingUSD + remainingEstimateUSD(plan)
         if total > maxUSD + 1e-9 { throw StoryboardError.overBudget(estimatedUSD: total, maxUSD: maxUSD) }
     }

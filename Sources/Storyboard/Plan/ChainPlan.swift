@@ -14,8 +14,10 @@ public struct PlannedShot: Sendable, Equatable {
     public var inputs: [(parameter: String, source: ImageSource)]
     /// Ids of the shots whose output this shot needs.
     public var dependencies: [String]
-    /// The estimated price in US dollars (0 when the catalog cannot compute one).
+    /// The estimated price in US dollars (0 when the catalog cannot compute one: see `priced`).
     public var estimatedUSD: Double
+    /// Whether `estimatedUSD` is a price (from the catalog or given by the user) rather than unknown.
+    public var priced = true
     /// The model's typical generation time in seconds.
     public var expectedSeconds: Double
     /// A fingerprint of everything that defines the shot (model, parameters, inputs); the journal compares it.
@@ -118,9 +120,11 @@ public struct ChainPlan: Sendable {
                 inputs.append((parameter, source))
             }
             var estimate = 0.0
+            var priced = true
             do {
                 let request = try validator.validate(model: model, parameters: urlParameters, localInputs: localInputs)
                 estimate = request.estimatedUSD ?? 0
+                priced = request.estimatedUSD != nil
             } catch SegmindError.invalidRequest(_, let list) {
                 for i in list {
                     issues.append(.init(shot: shot.id, field: Self.field(for: i.parameter, shot: shot, model: model), message: i.message))
@@ -133,6 +137,7 @@ public struct ChainPlan: Sendable {
                     shot: shot, model: model, parameters: parameters, inputs: inputs, dependencies: dependencies, estimatedUSD: estimate,
                     expectedSeconds: model.typicalLatencySeconds,
                     fingerprint: Self.fingerprint(shot: shot, parameters: parameters, inputBytes: localInputs.map { ContentHash.file($0.path) })))
+            planned[planned.count - 1].priced = priced
         }
         if planned.count == storyboard.shots.count { issues += Self.unusedDefaults(storyboard, models: planned.map(\.model)) }
         // A shot that feeds another must produce a picture: a video (its last frame) or an image.
@@ -215,14 +220,42 @@ public struct ChainPlan: Sendable {
             let deps = s.dependencies.isEmpty ? "" : " after \(s.dependencies.joined(separator: ", "))"
             let duration = s.model.parameter(role: .duration).flatMap { s.parameters[$0.name] }.map { " \($0.stringValue ?? $0.jsonText) s" } ?? ""
             let inputs = s.inputs.map { "\($0.parameter)=\($0.source)" }.joined(separator: " ")
+            let price = s.priced ? "~$\(money(s.estimatedUSD))" : "price unknown"
             lines.append(
-                "  \(s.id): \(s.model.slug)\(duration), ~$\(money(s.estimatedUSD)), ~\(Int(s.expectedSeconds.rounded())) s\(deps)\(inputs.isEmpty ? "" : "; " + inputs)"
+                "  \(s.id): \(s.model.slug)\(duration), \(price), ~\(Int(s.expectedSeconds.rounded())) s\(deps)\(inputs.isEmpty ? "" : "; " + inputs)"
             )
         }
+        let unpriced = Set(shots.filter { !$0.priced }.map(\.model.slug)).sorted()
+        let unknown = unpriced.isEmpty ? "" : " plus unpriced \(unpriced.joined(separator: ", ")) (give --price SLUG=USD)"
         lines.append(
-            "estimated cost $\(money(estimatedUSD)); estimated time ~\(Int(estimatedSeconds(concurrency: concurrency).rounded())) s at concurrency \(concurrency); seams \(storyboard.defaults.seam); output \(storyboard.defaults.output)"
+            "estimated cost $\(money(estimatedUSD))\(unknown); estimated time ~\(Int(estimatedSeconds(concurrency: concurrency).rounded())) s at concurrency \(concurrency); seams \(storyboard.defaults.seam); output \(storyboard.defaults.output)"
         )
         return lines.joined(separator: "\n")
+    }
+
+    /// Refuses a plan that `--max-cost` cannot keep: a shot whose price is unknown, or an estimate above it.
+    ///
+    /// - Throws: `StoryboardError.unpriced`, `.overBudget`.
+    public func checkEstimate(maxUSD: Double?) throws {
+        guard let maxUSD else { return }
+        let unpriced = shots.filter { !$0.priced }
+        if !unpriced.isEmpty {
+            throw StoryboardError.unpriced(shots: unpriced.map(\.id), models: Set(unpriced.map(\.model.slug)).sorted(), maxUSD: maxUSD)
+        }
+        if estimatedUSD > maxUSD + 1e-9 { throw StoryboardError.overBudget(estimatedUSD: estimatedUSD, maxUSD: maxUSD) }
+    }
+
+    /// The plan with `prices` (US dollars per generation, by model slug) standing in for the shots whose price the
+    /// catalog cannot compute.
+    public func pricing(_ prices: [String: Double]) -> ChainPlan {
+        var plan = self
+        for i in plan.shots.indices where !plan.shots[i].priced {
+            if let usd = prices[plan.shots[i].model.slug] {
+                plan.shots[i].estimatedUSD = usd
+                plan.shots[i].priced = true
+            }
+        }
+        return plan
     }
 
     /// The plan as a codable summary for `--dry-run --json`.

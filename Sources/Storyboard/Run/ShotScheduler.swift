@@ -25,6 +25,7 @@ struct ShotScheduler {
         // Journaled requests whose cost is not known yet count at their estimate until their outcome says otherwise.
         var committed = resume.spentUSD + resume.pendingUSD
         var estimates = resume.pendingEstimates
+        var learned: [String: Double] = [:]
         try await withThrowingTaskGroup(of: ShotOutcome.self) { group in
             while !pending.isEmpty || running > 0 {
                 var i = 0
@@ -36,6 +37,9 @@ struct ShotScheduler {
                     }
                     let action = resume.actions[shot.id] ?? .submit
                     if action == .submit {
+                        // A model without a catalog price costs what its last job here cost, once one has run.
+                        var shot = shot
+                        if let cost = learned[shot.model.slug] { shot.estimatedUSD = cost }
                         try ResumePlan.checkBeforeSubmit(shot, spentUSD: committed, maxUSD: maxCostUSD)
                         committed += shot.estimatedUSD
                         estimates[shot.id] = shot.estimatedUSD
@@ -53,6 +57,9 @@ struct ShotScheduler {
                 running -= 1
                 outcomes[done.id] = done
                 if let estimate = estimates[done.id], let cost = done.costUSD { committed += cost - estimate }
+                if let cost = done.costUSD, let shot = plan.shots.first(where: { $0.id == done.id }), !shot.priced {
+                    learned[shot.model.slug] = cost
+                }
             }
         }
         return outcomes

@@ -29,9 +29,6 @@ extension Shotchain {
         @Flag(help: "Print the plan (shots, dependencies, models, estimated cost and time) and exit.")
         var dryRun = false
 
-        @Option(help: ArgumentHelp("Never spend more than this many US dollars.", valueName: "usd"))
-        var maxCost: Double?
-
         @Option(help: "Independent shots run at the same time, up to this many.")
         var concurrency: Int = 1
 
@@ -41,6 +38,7 @@ extension Shotchain {
         @Option(help: "Progress lines on stderr: auto, always or never.")
         var progress: String = "auto"
 
+        @OptionGroup(title: "Budget") var budget: BudgetOptions
         @OptionGroup(title: "Paying again") var resume: ResumeOptions
         @OptionGroup var serving: LocalInputOptions
         @OptionGroup var catalogOptions: CatalogOptions
@@ -48,24 +46,22 @@ extension Shotchain {
 
         func validate() throws {
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-            if let maxCost, !(maxCost >= 0) { throw ValidationError("--max-cost must be a non-negative number of dollars") }
             if ProgressMode(rawValue: progress) == nil { throw ValidationError("--progress must be auto, always or never") }
         }
 
         func run() async throws {
             try await reportingErrors {
                 let plan = try ChainPlan(storyboard: try StoryboardFile.load(storyboard), catalog: try catalogOptions.catalog())
+                    .pricing(try budget.prices())
                 if dryRun {
                     if json { return try printJSON(plan.summary(concurrency: concurrency)) }
                     print(plan.describe(concurrency: concurrency))
-                    if let maxCost, plan.estimatedUSD > maxCost + 1e-9 {
-                        throw StoryboardError.overBudget(estimatedUSD: plan.estimatedUSD, maxUSD: maxCost)
-                    }
-                    return
+                    return try plan.checkEstimate(maxUSD: budget.maxCost)
                 }
                 let outDir = out ?? (URL(fileURLWithPath: storyboard).deletingPathExtension().lastPathComponent + "-out")
                 let session = ChainSession(command: self, plan: plan)
-                var options = ChainOptions(outDirectory: outDir, maxCostUSD: maxCost, concurrency: concurrency, pollInterval: simulate ? 0.2 : nil)
+                var options = ChainOptions(
+                    outDirectory: outDir, maxCostUSD: budget.maxCost, concurrency: concurrency, pollInterval: simulate ? 0.2 : nil)
                 try resume.apply(to: &options)
                 let report = try await session.run(options)
                 if json { return try printJSON(report, encoder: ChainRunner.jsonEncoder) }
