@@ -120,9 +120,12 @@ struct HistorySimulatorTests {
         let lines = list.stdoutText.split(separator: "\n")
         #expect(lines.count == 2 && lines[1].contains(id) && lines[1].contains("COMPLETED") && lines[0].contains("FAILED"), "\(list.stdoutText)")
         #expect(lines[0].contains("[fail]"))
-        let rows = try JSONDecoder().decode(
-            [HistoryRecord].self, from: try await shotchain(["history", "--status", "failed", "--json"] + common).stdout)
-        #expect(rows.count == 1 && rows.first?.status == .failed)
+        let failedJSON = try await shotchain(["history", "--status", "failed", "--json"] + common)
+        let rows = try JSONDecoder().decode([HistoryRecord].self, from: failedJSON.stdout)
+        #expect(rows.count == 1 && rows.first?.status == .failed && rows.first?.error?.contains("[fail]") == true)
+        let keys = Set(((try JSONSerialization.jsonObject(with: failedJSON.stdout) as? [[String: Any]]) ?? []).flatMap(\.keys))
+        #expect(keys.contains("request_id") && keys.contains("cost_usd") && keys.contains("created_at"))
+        #expect(keys.allSatisfy { $0 == $0.lowercased() }, "\(keys)")
         let refused = try await shotchain(["history", "--since", "2020-01-01"] + common)
         #expect(refused.status == 2 && refused.stderrText.contains("31"), "\(refused.stderrText)")
         for output in [gen, status, result, missing, list, refused] {
