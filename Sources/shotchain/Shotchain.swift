@@ -10,7 +10,7 @@ struct Shotchain: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Chain.self, Probe.self, Frame.self, Concat.self, Trim.self, Verify.self,
-            Models.self, Generate.self, Status.self, ResultCommand.self, Serve.self, Simulate.self, PresetsCommand.self,
+            Models.self, Generate.self, Status.self, ResultCommand.self, History.self, Serve.self, Simulate.self, PresetsCommand.self,
         ]
     )
 }

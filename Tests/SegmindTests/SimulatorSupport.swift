@@ -80,7 +80,7 @@ func withSimulator<T: Sendable>(
     let simulator = try await SegmindSimulator.start(configuration)
     do {
         let result = try await AsyncHTTPTransport.withTransport(readTimeout: .seconds(30)) { transport in
-            var c = try SegmindConfiguration(baseURL: simulator.baseURL + "/v1", apiKey: APIKey(key))
+            var c = try SegmindConfiguration(baseURL: simulator.baseURL + "/v1", historyBaseURL: simulator.baseURL, apiKey: APIKey(key))
             c.retry = retry
             c.requestTimeout = .seconds(30)
             return try await body(simulator, SegmindClient(configuration: c, transport: transport))

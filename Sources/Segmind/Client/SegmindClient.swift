@@ -107,7 +107,7 @@ public struct SegmindClient: Sendable {
         return try encoder.encode(body)
     }
 
-    /// Headers for `url`: the key only for the API host.
+    /// Headers for `url`: the key only for the API and history hosts.
     func headers(for url: String, json: Bool) -> [(String, String)] {
         var h: [(String, String)] = [("accept", json ? "application/json" : "*/*"), ("user-agent", "shotchain/0.1")]
         if json { h.append(("content-type", "application/json")) }
@@ -115,9 +115,10 @@ public struct SegmindClient: Sendable {
         return h
     }
 
+    /// Whether `url` is on the API or the history origin (the only two the key goes to).
     func sameOrigin(_ url: String) -> Bool {
-        guard let a = URL(string: url), let b = URL(string: configuration.baseURL) else { return false }
-        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased() && a.port == b.port
+        guard let a = URL(string: url) else { return false }
+        return [configuration.baseURL, configuration.historyBaseURL].contains { URL(string: $0).map { RedirectPolicy.sameOrigin(a, $0) } ?? false }
     }
 
     func get(_ url: String, requestID: String?) async throws -> (TransportResponse, Data) {

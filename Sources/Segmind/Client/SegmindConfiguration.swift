@@ -24,7 +24,9 @@ public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 public struct SegmindConfiguration: Sendable {
     /// The API host root without a trailing slash or version, such as `https://api.segmind.com`.
     public let baseURL: String
-    /// The key, sent as `x-api-key` to the API host only.
+    /// The request-history host root, such as `https://api.spotprod.segmind.com` (the simulator's base URL in a simulated run).
+    public let historyBaseURL: String
+    /// The key, sent as `x-api-key` to the API and history hosts only.
     public let apiKey: APIKey
     /// Time limit for a submit (POST /v2).
     public var submitTimeout: Duration = .seconds(60)
@@ -37,12 +39,19 @@ public struct SegmindConfiguration: Sendable {
 
     /// The default host.
     public static let defaultBaseURL = "https://api.segmind.com"
+    /// The default request-history host.
+    public static let defaultHistoryBaseURL = "https://api.spotprod.segmind.com"
 
-    /// Creates a configuration from a base URL (a trailing `/v1` or `/v2` and slashes are stripped).
+    /// Creates a configuration from a base URL (a trailing `/v1` or `/v2` and slashes are stripped) and a history base URL.
     ///
-    /// - Throws: `SegmindError.configuration` when the URL is not an absolute http(s) URL.
-    public init(baseURL: String = SegmindConfiguration.defaultBaseURL, apiKey: APIKey) throws {
+    /// - Throws: `SegmindError.configuration` when a URL is not an absolute http(s) URL, or plain http to another machine.
+    public init(
+        baseURL: String = SegmindConfiguration.defaultBaseURL, historyBaseURL: String = SegmindConfiguration.defaultHistoryBaseURL, apiKey: APIKey
+    ) throws {
         self.baseURL = try Self.normalise(baseURL)
+        do { self.historyBaseURL = try Self.normalise(historyBaseURL) } catch SegmindError.configuration(let m) {
+            throw SegmindError.configuration("history " + m)
+        }
         self.apiKey = apiKey
     }
 
@@ -71,12 +80,13 @@ public struct SegmindConfiguration: Sendable {
         return host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1"
     }
 
-    /// Reads the key from `apiKeyFile` when given, else from `SEGMIND_API_KEY`, and the base URL from
-    /// `baseURL`, else `SEGMIND_BASE_URL`, else the default.
+    /// Reads the key from `apiKeyFile` when given, else from `SEGMIND_API_KEY`, the base URL from
+    /// `baseURL`, else `SEGMIND_BASE_URL`, else the default, and the history base URL from `historyURL`, else
+    /// `SEGMIND_HISTORY_URL`, else the default.
     ///
     /// - Throws: `SegmindError.configuration` naming the missing or unreadable source (never the key).
     public static func resolve(
-        baseURL: String?, apiKeyFile: String?, environment: [String: String]
+        baseURL: String?, apiKeyFile: String?, environment: [String: String], historyURL: String? = nil
     ) throws -> SegmindConfiguration {
         let key: String
         if let path = apiKeyFile {
@@ -94,7 +104,8 @@ public struct SegmindConfiguration: Sendable {
             throw SegmindError.configuration(apiKeyFile.map { "--api-key-file \($0): the file is empty" } ?? "SEGMIND_API_KEY is empty")
         }
         return try SegmindConfiguration(
-            baseURL: baseURL ?? environment["SEGMIND_BASE_URL"] ?? defaultBaseURL, apiKey: apiKey)
+            baseURL: baseURL ?? environment["SEGMIND_BASE_URL"] ?? defaultBaseURL,
+            historyBaseURL: historyURL ?? environment["SEGMIND_HISTORY_URL"] ?? defaultHistoryBaseURL, apiKey: apiKey)
     }
 }
 

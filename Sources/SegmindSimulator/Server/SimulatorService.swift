@@ -49,6 +49,11 @@ struct SimulatorService: Sendable {
             4 where parts[0] == "v2" && parts[1] == "requests" && ["status", "poll"].contains(parts[3]):
             guard method == .get else { return .respond(.methodNotAllowed(allowed: "GET"), fault: nil) }
             return await poll(id: parts[2], wantsResult: parts.count == 3, request: request)
+        case 2 where parts == ["inference-request", "request-history"],
+            3 where parts[0] == "inference-request" && parts[1] == "request-history":
+            guard method == .get else { return .respond(.methodNotAllowed(allowed: "GET"), fault: nil) }
+            if let denied = authenticationFailure(request) { return .respond(denied, fault: nil) }
+            return .respond(await parts.count == 3 ? historyRow(id: parts[2]) : historyList(query: request.uri.query), fault: nil)
         case 3 where parts[0] == "files":
             guard method == .get else { return .respond(.methodNotAllowed(allowed: "GET"), fault: nil) }
             return await file(id: parts[1], name: parts[2])
@@ -119,7 +124,7 @@ struct SimulatorService: Sendable {
         case .failure(let failure): return .respond(.error(400, failure.message), fault: nil)
         case .success(let validated): generation = validated
         }
-        guard let record = await state.accept(generation, seed: roll.generationSeed) else {
+        guard case .object(let fields) = body, let record = await state.accept(generation, seed: roll.generationSeed, body: fields) else {
             let balance = await state.creditsMillis
             return .respond(
                 .error(

@@ -1,4 +1,5 @@
 import Foundation
+import SegmindCatalog
 
 /// How a job ended.
 enum JobOutcome: Sendable {
@@ -59,6 +60,8 @@ actor SimulatorState {
     private(set) var creditsMillis: Int
     private var records: [String: JobRecord] = [:]
     private var files: [String: OutputFile] = [:]
+    /// The request history, oldest first: never expired by the TTL.
+    private(set) var history: [HistoryRow] = []
     private var counters: [RollStream: UInt64] = [:]
     private var submissions: [String: Int] = [:]
     private(set) var log: [SimulatorLogEntry] = []
@@ -81,8 +84,8 @@ actor SimulatorState {
 
     func record(_ entry: SimulatorLogEntry) { log.append(entry) }
 
-    /// Bills and stores a new job, or returns nil when the balance is too low.
-    func accept(_ request: GenerationRequest, seed: UInt64) -> JobRecord? {
+    /// Bills and stores a new job (and its history row, with `body` as received), or returns nil when the balance is too low.
+    func accept(_ request: GenerationRequest, seed: UInt64, body: [String: JSONValue]) -> JobRecord? {
         let cost = request.costMillis
         guard creditsMillis >= cost else { return nil }
         creditsMillis -= cost
@@ -91,6 +94,8 @@ actor SimulatorState {
             id: UUID().uuidString.lowercased(), request: request, costMillis: cost, submittedAt: .now, generationSeed: seed,
             remainingMillisAfter: creditsMillis)
         records[record.id] = record
+        history.append(
+            HistoryRow(id: record.id, slug: request.model.slug, body: body, costMillis: cost, createdAt: Date(), updatedAt: Date(), outcome: nil))
         return record
     }
 
@@ -98,13 +103,19 @@ actor SimulatorState {
 
     /// Stores a job's outcome; a FAILED job is refunded (Segmind bills only completed generations).
     func finish(_ id: String, outcome: JobOutcome, workSeconds: Double) {
+        if case .completed(let file) = outcome { files[file.id] = file }
+        if let index = history.firstIndex(where: { $0.id == id }) {
+            history[index].outcome = outcome
+            history[index].updatedAt = Date()
+            // A FAILED job is refunded: nothing was deducted.
+            if case .failed = outcome { history[index].costMillis = 0 }
+        }
         guard var record = records[id] else { return }
         record.outcome = outcome
         record.workSeconds = workSeconds
         if case .failed = outcome {
             creditsMillis += record.costMillis
         }
-        if case .completed(let file) = outcome { files[file.id] = file }
         records[id] = record
     }
 
@@ -118,7 +129,7 @@ actor SimulatorState {
         return record
     }
 
-    /// Makes every record older than the TTL at once (tests of expiry).
+    /// Makes every record older than the TTL at once (tests of expiry); the history and the output files stay.
     func expireAll() { records.removeAll() }
 
     func file(_ id: String) -> OutputFile? { files[id] }

@@ -30,9 +30,16 @@ struct ServiceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("File holding the API key (default: $SEGMIND_API_KEY).", valueName: "file"))
     var apiKeyFile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Request-history host root (default: $SEGMIND_HISTORY_URL, else https://api.spotprod.segmind.com).", valueName: "url"))
+    var historyURL: String?
+
     /// The configuration from the options and the environment.
     func configuration() throws -> SegmindConfiguration {
-        try SegmindConfiguration.resolve(baseURL: baseURL, apiKeyFile: apiKeyFile, environment: ProcessInfo.processInfo.environment)
+        try SegmindConfiguration.resolve(
+            baseURL: baseURL, apiKeyFile: apiKeyFile, environment: ProcessInfo.processInfo.environment, historyURL: historyURL)
     }
 }
 
