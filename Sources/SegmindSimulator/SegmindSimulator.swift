@@ -118,6 +118,11 @@ public final class SegmindSimulator: Sendable {
         await state.expireAll()
     }
 
+    /// Forgets the request history (tests of a run that neither the status records nor the history can answer).
+    public func forgetHistory() async {
+        await state.forgetHistory()
+    }
+
     /// Waits until the server stops (after ``stop()`` or, with `stopOnSignals`, SIGINT/SIGTERM), then cancels
     /// unfinished jobs and deletes the rendered outputs.
     public func waitUntilStopped() async {

@@ -34,6 +34,8 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     case budgetReached(shot: String, spentUSD: Double, shotUSD: Double, maxUSD: Double)
     /// A submit was journaled as started but its request id was never recorded: it may or may not have been accepted.
     case outcomeUnknown(shot: String)
+    /// As `outcomeUnknown`, after the account's request history was searched for the request and did not have it.
+    case unreconciled(shot: String, searched: String)
     /// The request recorded for this shot no longer exists on the service (404).
     case expired(shot: String, requestID: String)
     /// The journal in the out folder was written for shots that have changed since.
@@ -63,7 +65,7 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     /// True when nothing is lost and the user has to decide (unknown outcome, expired request).
     public var needsDecision: Bool {
         switch self {
-        case .outcomeUnknown, .expired: return true
+        case .outcomeUnknown, .unreconciled, .expired: return true
         default: return false
         }
     }
@@ -86,6 +88,9 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
         case .outcomeUnknown(let shot):
             return
                 "shot \(shot): a submit was started but its request id was never recorded, so it may have been accepted (and paid); check your Segmind dashboard, then run again with --resubmit \(shot) to pay for it again"
+        case .unreconciled(let shot, let searched):
+            return
+                "shot \(shot): a submit was started but its request id was never recorded, and the request history does not show it yet (searched: \(searched)); it may still appear there: run again later, or, if your Segmind dashboard shows no such request, run again with --resubmit \(shot) to pay for it again"
         case .expired(let shot, let id):
             return "shot \(shot): request \(id) has expired on the service (404); run again with --resubmit \(shot) to pay for it again"
         case .journalMismatch(let p, let changed):

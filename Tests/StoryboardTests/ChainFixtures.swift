@@ -35,15 +35,18 @@ func threeShotPlan() throws -> (ChainPlan, URL) {
     return (try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: catalog), dir)
 }
 
-/// Runs `body` with a client (using `apiKey`) talking to a fresh simulator (by default rendering at half size).
+/// Runs `body` with a client (using `apiKey`) talking to a fresh simulator (by default rendering at half size). With
+/// `history` the client reads the simulator's request history; without it the history cannot be reached (a closed
+/// loopback port), as when neither the status records nor the history can answer.
 func withSimulator<T: Sendable>(
-    _ configuration: SimulatorConfiguration = SimulatorConfiguration(latency: 0.2, scale: 0.5), apiKey: String = "test-key",
+    _ configuration: SimulatorConfiguration = SimulatorConfiguration(latency: 0.2, scale: 0.5), apiKey: String = "test-key", history: Bool = false,
     _ body: (SegmindSimulator, SegmindClient) async throws -> T
 ) async throws -> T {
     let simulator = try await SegmindSimulator.start(configuration)
     do {
         let result = try await AsyncHTTPTransport.withTransport { transport in
-            let configuration = try SegmindConfiguration(baseURL: simulator.baseURL, apiKey: APIKey(apiKey))
+            let configuration = try SegmindConfiguration(
+                baseURL: simulator.baseURL, historyBaseURL: history ? simulator.baseURL : "http://127.0.0.1:1", apiKey: APIKey(apiKey))
             return try await body(simulator, SegmindClient(configuration: configuration, transport: transport))
         }
         await simulator.stop()

@@ -129,3 +129,69 @@ import Testing
         #expect(await sim.submissionCount() == 2)
     }
 }
+
+@Test func aLostSubmitAnswerIsFoundInTheHistoryAndPolledWithoutASecondSubmit() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator(history: true) { sim, client in
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        // The service accepted b's submit, but the process died before its id reached the journal.
+        options.crashPoint = { p, shot in
+            guard p == .afterSubmitSent && shot == "b" else { return }
+            // Frame-server URLs do not survive the run yet: let the service fetch b's inputs before "dying".
+            try await Task.sleep(for: .seconds(3))
+            throw Crash()
+        }
+        await #expect(throws: Crash.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        #expect(await sim.submissionCount() == 2)
+        options.crashPoint = nil
+        let report = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(report.shots.count == 3)
+        #expect(await sim.submissionCount() == 3)
+        let found = try RunJournal.read(out + "/journal.jsonl").filter { $0.event == "submitted" && $0.message == "from history" }
+        #expect(found.map(\.shot) == ["b"])
+        #expect(report.shots[1].requestID == found.first?.requestID)
+    }
+}
+
+@Test func aSubmitTheHistoryDoesNotKnowStaysUnknownSayingWhatWasSearched() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator(history: true) { sim, client in
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        options.crashPoint = { p, shot in if p == .afterIntent && shot == "b" { throw Crash() } }
+        await #expect(throws: Crash.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        options.crashPoint = nil
+        let error = await #expect(throws: StoryboardError.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        guard case .unreconciled(let shot, let searched)? = error else {
+            Issue.record("expected unreconciled, got \(String(describing: error))")
+            return
+        }
+        #expect(shot == "b")
+        #expect(searched.contains(" of kling-o3-image2video from "), "\(searched)")
+        #expect(await sim.submissionCount() == 1)
+    }
+}
+
+@Test func anExpiredRecordIsRecoveredFromTheHistoryWithoutASecondSubmit() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator(history: true) { sim, client in
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        options.crashPoint = { p, shot in
+            guard p == .afterRequestID && shot == "b" else { return }
+            try await Task.sleep(for: .seconds(3))  // b finishes on the service meanwhile
+            throw Crash()
+        }
+        await #expect(throws: Crash.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        options.crashPoint = nil
+        await sim.expireAllRequests()
+        let report = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(report.shots.count == 3)
+        #expect(await sim.submissionCount() == 3)
+        #expect(report.shots[1].costUSD != nil)
+    }
+}

@@ -132,6 +132,8 @@ actor SimulatorState {
     /// Makes every record older than the TTL at once (tests of expiry); the history and the output files stay.
     func expireAll() { records.removeAll() }
 
+    func forgetHistory() { history.removeAll() }
+
     func file(_ id: String) -> OutputFile? { files[id] }
 
     func submissionCount(slug: String?) -> Int {

@@ -33,6 +33,8 @@ extension RunJournal {
                     t.rejectionMessage = nil
                     t.fingerprint = r.fingerprint ?? t.fingerprint
                     t.upstream = r.upstream ?? t.upstream
+                    t.intentTime = r.time
+                    t.sentBody = r.body
                 }
             case "rejected":
                 s.update(r.take) { t in

@@ -1,4 +1,5 @@
 import Foundation
+import Segmind
 
 /// One line of the run journal.
 public struct JournalRecord: Sendable, Codable, Equatable {
@@ -24,6 +25,9 @@ public struct JournalRecord: Sendable, Codable, Equatable {
     public var take: Int?
     /// For `submitting`: the upstream takes the inputs come from (shot id to request id).
     public var upstream: [String: String]?
+    /// For `submitting`: the body as sent (input URLs filled in), to find the request in the account's history when
+    /// the submit's answer is lost.
+    public var body: [String: JSONValue]?
     /// The HTTP status of a rejected submit (`rejected`).
     public var status: Int?
     /// The service's message (`rejected`).
@@ -35,7 +39,7 @@ public struct JournalRecord: Sendable, Codable, Equatable {
     public init(
         event: String, shot: String, fingerprint: String? = nil, requestID: String? = nil, statusURL: String? = nil, responseURL: String? = nil,
         file: String? = nil, costUSD: Double? = nil, bytes: Int64? = nil, status: Int? = nil, message: String? = nil, take: Int? = nil,
-        upstream: [String: String]? = nil
+        upstream: [String: String]? = nil, body: [String: JSONValue]? = nil
     ) {
         self.event = event
         self.shot = shot
@@ -48,6 +52,7 @@ public struct JournalRecord: Sendable, Codable, Equatable {
         self.bytes = bytes
         self.take = take
         self.upstream = upstream
+        self.body = body
         self.status = status
         self.message = message
         self.time = Date().timeIntervalSince1970

@@ -1,3 +1,5 @@
+import Segmind
+
 /// What the journal says about one take of a shot: one paid generation (or an attempt at one).
 public struct TakeState: Sendable, Equatable {
     /// The take's number, from 1.
@@ -8,6 +10,10 @@ public struct TakeState: Sendable, Equatable {
     public var upstream: [String: String] = [:]
     /// A `submitting` intent was written.
     public var intent = false
+    /// When the intent was written (seconds since 1970).
+    public var intentTime: Double?
+    /// The body the intent was about to send.
+    public var sentBody: [String: JSONValue]?
     /// The request, once its id is on disk.
     public var requestID: String?
     /// The status URL.

@@ -30,7 +30,9 @@ struct ShotGeneration {
         do {
             let outcome = try await publisher.withPublishedInputs(of: request) { published in
                 try context.journal.append(
-                    JournalRecord(event: "submitting", shot: shot.id, fingerprint: shot.fingerprint, take: context.take, upstream: upstream))
+                    JournalRecord(
+                        event: "submitting", shot: shot.id, fingerprint: shot.fingerprint, take: context.take, upstream: upstream,
+                        body: published.body))
                 try await context.crash(.afterIntent)
                 return try await client.generate(
                     published, to: URL(fileURLWithPath: context.path(context.file)), interval: context.options.pollInterval,
@@ -44,7 +46,8 @@ struct ShotGeneration {
                         try await context.crash(.afterRequestID)
                     }, progress: context.poll)
             }
-            return Generated(requestID: outcome.job?.requestID ?? "", costUSD: outcome.accounting.cost, bytes: outcome.file.byteCount)
+            let id = outcome.job?.requestID ?? ""
+            return Generated(requestID: id, costUSD: await cost(outcome.accounting.cost, of: id), bytes: outcome.file.byteCount)
         } catch let error as SegmindError where !accepted.isSet {
             // Refused before the service accepted it (a 4xx, a connection that never opened): nothing was paid, and
             // the journal says so, so the next run submits again without asking.
@@ -73,16 +76,28 @@ struct ShotGeneration {
     ///   `SegmindError`.
     func resume(_ job: Job, take: Int? = nil, _ context: ShotContext) async throws -> Generated {
         let number = take ?? context.take
+        let destination = URL(fileURLWithPath: context.path(context.file(take: number)))
         let result: GenerationResult
         do {
             result = try await client.wait(for: job, model: context.shot.model, interval: context.options.pollInterval, progress: context.poll)
         } catch SegmindError.notFound {
+            // The status record is gone (they live an hour); the account's history outlives it.
+            if let record = try? await client.history(requestID: job.requestID), record.status == .completed || record.status == .failed {
+                context.event("DOWNLOADING")
+                let got = try await client.download(record, for: job, to: destination, expecting: context.shot.model.returns)
+                return Generated(requestID: job.requestID, costUSD: got.accounting.cost, bytes: got.file.byteCount)
+            }
             try context.journal.append(JournalRecord(event: "expired", shot: context.shot.id, requestID: job.requestID, take: number))
             throw StoryboardError.expired(shot: context.shot.id, requestID: job.requestID)
         }
-        let file = try await client.download(
-            result, to: URL(fileURLWithPath: context.path(context.file(take: number))), expecting: context.shot.model.returns)
-        return Generated(requestID: job.requestID, costUSD: result.accounting.cost, bytes: file.byteCount)
+        let file = try await client.download(result, to: destination, expecting: context.shot.model.returns)
+        return Generated(requestID: job.requestID, costUSD: await cost(result.accounting.cost, of: job.requestID), bytes: file.byteCount)
+    }
+
+    /// `reported`, else what the account's history says the request cost (`credits_deduction`), else nil.
+    private func cost(_ reported: Double?, of requestID: String) async -> Double? {
+        if let reported { return reported }
+        return try? await client.history(requestID: requestID)?.costUSD
     }
 }
 

@@ -47,8 +47,9 @@ public struct ChainRunner: Sendable {
     ///
     /// - Throws: `StoryboardError` (naming the shot) or `SegmindError`; everything paid for is journaled first.
     public func run(publishingThrough publisher: any LocalInputPublisher) async throws -> ChainReport {
-        // Read-only first: a plan that cannot start leaves no out folder behind.
-        try resumePlan(try RunJournal.read(journalPath)).checkBudget(plan, maxUSD: options.maxCostUSD)
+        // Read-only first: a plan that cannot start leaves no out folder behind. (An unknown outcome is looked up in
+        // the request history under the lock before it stops the run.)
+        do { try resumePlan(try RunJournal.read(journalPath)).checkBudget(plan, maxUSD: options.maxCostUSD) } catch StoryboardError.outcomeUnknown {}
         for sub in ["", "shots", "frames"] {
             do {
                 try FileManager.default.createDirectory(atPath: options.path(sub), withIntermediateDirectories: true)
@@ -61,7 +62,17 @@ public struct ChainRunner: Sendable {
         defer { withExtendedLifetime(lock) {} }
         // Again under the lock: another run may have written to the journal since.
         let journal = try RunJournal(path: journalPath)
-        var resume = try resumePlan(try RunJournal.read(journalPath))
+        let unfound = try await SubmitReconciler(client: client).reconcile(plan, records: try RunJournal.read(journalPath), journal: journal)
+        var resume: ResumePlan
+        do { resume = try resumePlan(try RunJournal.read(journalPath)) } catch StoryboardError.outcomeUnknown(let shot) {
+            // When the history could not be read at all, the outcome is simply unknown.
+            guard let search = unfound.first(where: { $0.shot == shot }), search.problem == nil else {
+                throw StoryboardError.outcomeUnknown(shot: shot)
+            }
+            let searched =
+                "\(search.rows) request\(search.rows == 1 ? "" : "s") of \(plan.shots.first { $0.id == shot }?.model.slug ?? "its model") from \(search.window)"
+            throw StoryboardError.unreconciled(shot: shot, searched: searched)
+        }
         try resume.checkBudget(plan, maxUSD: options.maxCostUSD)
         for id in resume.resubmitted { try journal.append(JournalRecord(event: "resubmit", shot: id)) }
         for (id, n) in resume.picked.sorted(by: { $0.key < $1.key }) { try journal.append(JournalRecord(event: "pick", shot: id, take: n)) }

@@ -35,7 +35,8 @@ struct ChainSession {
         defer { board?.flush() }
         do {
             let configuration =
-                try simulator.map { try SegmindConfiguration(baseURL: $0.baseURL, apiKey: APIKey("simulated")) } ?? service.configuration()
+                try simulator.map { try SegmindConfiguration(baseURL: $0.baseURL, historyBaseURL: $0.baseURL, apiKey: APIKey("simulated")) }
+                ?? service.configuration()
             let locals = plan.shots.flatMap { shot in
                 shot.inputs.compactMap { input -> LocalInput? in
                     if case .url = input.source { return nil }
