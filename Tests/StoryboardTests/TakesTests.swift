@@ -94,3 +94,31 @@ private func editing(_ plan: ChainPlan, _ id: String, prompt: String, dir: URL) 
     #expect(again.shots[0].fingerprint != plan.shots[0].fingerprint)
     #expect(again.shots[2].fingerprint == plan.shots[2].fingerprint)
 }
+
+@Test func aVideoToVideoShotFedThePreviousShotsVideoRunsOnTheSimulator() async throws {
+    let (chain, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("v2v.yaml").path
+    try """
+    shots:
+      - {id: a, model: kling-o3-image2video, mode: std, duration: 3, prompt: one, start_image: start.png}
+      - {id: b, model: kling-o1-video-to-video-reference, prompt: "Based on @Video1, generate the next shot", video: previous}
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    let catalog = try ModelCatalog(directory: Presets.directory.appendingPathComponent("models"))
+    let plan = try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: catalog)
+    #expect(plan.shots[1].inputs.map(\.parameter) == ["video_url"])
+    #expect(plan.shots[1].dependencies == ["a"])
+    _ = chain
+    let out = dir.appendingPathComponent("out").path
+    // Full size: Kling's reference videos must be 720 px or more (a half-size render is refused before paying).
+    try await withSimulator(SimulatorConfiguration(latency: 0.2, scale: 1)) { sim, client in
+        let report = try await ChainRunner(plan: plan, client: client, options: ChainOptions(outDirectory: out, pollInterval: 0.05)).run()
+        #expect(report.shots.map(\.id) == ["a", "b"])
+        #expect(await sim.submissionCount() == 2)
+        #expect(report.shots[1].checks.allSatisfy { $0.passed })
+    }
+    // The video went in as a local input (published), not as a last frame.
+    let submitting = try RunJournal.read(out + "/journal.jsonl").first { $0.event == "submitting" && $0.shot == "b" }
+    let url = try #require(submitting?.body?["video_url"]?.stringValue)
+    #expect(url.hasSuffix("/a.mp4"), "\(url)")
+}

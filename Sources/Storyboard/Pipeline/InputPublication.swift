@@ -5,6 +5,8 @@ import Segmind
 struct InputPublication {
     /// The picture each earlier shot hands on (its exact last frame, or its image), by shot id, as absolute paths.
     var pictures: [String: String]
+    /// The output video each earlier video shot hands on (for a `video:` input), by shot id, as absolute paths.
+    var videos: [String: String] = [:]
     /// The id of the shot before this one in the storyboard (what `previous` names).
     var previous: String?
     /// The identity (request id) of the take in use of each earlier shot this shot uses, journaled with its submit.
@@ -17,11 +19,13 @@ struct InputPublication {
         var parameters = shot.parameters
         var locals: [LocalInput] = []
         for (parameter, source) in shot.inputs {
+            // A reference video takes the earlier shot's output video; an image input its exact last frame.
+            let handed = shot.model.parameter(parameter)?.role == .referenceVideo ? videos : pictures
             switch source {
             case .url(let u): ChainPlan.add(&parameters, parameter, .string(u), model: shot.model)
             case .file(let p): locals.append(LocalInput(parameter: parameter, path: p))
-            case .previous: locals.append(LocalInput(parameter: parameter, path: pictures[previous ?? ""] ?? ""))
-            case .shot(let id): locals.append(LocalInput(parameter: parameter, path: pictures[id] ?? ""))
+            case .previous: locals.append(LocalInput(parameter: parameter, path: handed[previous ?? ""] ?? ""))
+            case .shot(let id): locals.append(LocalInput(parameter: parameter, path: handed[id] ?? ""))
             }
         }
         do {

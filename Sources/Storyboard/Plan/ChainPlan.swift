@@ -113,7 +113,8 @@ public struct ChainPlan: Sendable {
                         continue
                     }
                     if !dependencies.contains(target) { dependencies.append(target) }
-                    Self.add(&urlParameters, parameter, .string("https://shotchain.invalid/\(target)/frame.png"), model: model)
+                    let placeholder = field == "video" ? "video.mp4" : "frame.png"
+                    Self.add(&urlParameters, parameter, .string("https://shotchain.invalid/\(target)/\(placeholder)"), model: model)
                 case .url(let u): Self.add(&urlParameters, parameter, .string(u), model: model)
                 case .file(let p): localInputs.append(LocalInput(parameter: parameter, path: p))
                 }
@@ -155,6 +156,8 @@ public struct ChainPlan: Sendable {
             roles = [.startImage, .referenceImages]
         } else if field == "end_image" {
             roles = [.endImage]
+        } else if field == "video" {
+            roles = [.referenceVideo]
         } else {
             roles = [.referenceImages]
         }
@@ -198,6 +201,7 @@ public struct ChainPlan: Sendable {
             var start: ImageSource?
             var end: ImageSource?
             var references: [ImageSource]
+            var video: ImageSource?
             var inputBytes: [String]?
         }
         let encoder = JSONEncoder()
@@ -206,6 +210,7 @@ public struct ChainPlan: Sendable {
             (try? encoder.encode(
                 Canonical(
                     model: shot.model, parameters: parameters, start: shot.startImage, end: shot.endImage, references: shot.referenceImages,
+                    video: shot.video,
                     inputBytes: inputBytes.isEmpty ? nil : inputBytes)))
             ?? Data()
         var hash = ContentHash()

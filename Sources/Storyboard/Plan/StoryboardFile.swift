@@ -66,6 +66,8 @@ public struct Shot: Sendable, Equatable, Codable {
     public var endImage: ImageSource?
     /// Reference images.
     public var referenceImages: [ImageSource]
+    /// A reference video (`video:`): a path, a URL, `previous` or `shot:ID` for an earlier shot's output video.
+    public var video: ImageSource?
 
     /// Creates a shot.
     public init(
@@ -80,12 +82,13 @@ public struct Shot: Sendable, Equatable, Codable {
         self.referenceImages = referenceImages
     }
 
-    /// Every image source with the storyboard field it came from.
+    /// Every input source (images, then the reference video) with the storyboard field it came from.
     public var imageSources: [(field: String, source: ImageSource)] {
         var out: [(String, ImageSource)] = []
         if let startImage { out.append(("start_image", startImage)) }
         if let endImage { out.append(("end_image", endImage)) }
         for (i, r) in referenceImages.enumerated() { out.append(("reference_images[\(i)]", r)) }
+        if let video { out.append(("video", video)) }
         return out
     }
 }
@@ -232,6 +235,7 @@ public struct StoryboardFile: Sendable, Equatable {
                     if let s = value.stringValue { shot.model = s } else { issues.append(typeIssue(id, key, "a model slug", value)) }
                 case "start_image": shot.startImage = image(key, value)
                 case "end_image": shot.endImage = image(key, value)
+                case "video": shot.video = image(key, value)
                 case "reference_images":
                     if case .array(let a) = value {
                         shot.referenceImages = a.enumerated().compactMap { image("reference_images[\($0.offset)]", $0.element) }

@@ -93,7 +93,7 @@ public struct ChainRunner: Sendable {
                 let take = state?.current ?? 1
                 let context = ShotContext(shot: shot, options: options, journal: journal, take: take)
                 return try await pipeline.run(context, action: action, state: state, collect: collect[shot.id] ?? [], inputs: inputs)
-            }, pictures: { options.path($0.lastFrame) })
+            }, pictures: { options.path($0.lastFrame) }, videos: { options.path($0.file) })
         return try report(outcomes, states: RunJournal.states(try RunJournal.read(journalPath)))
     }
 

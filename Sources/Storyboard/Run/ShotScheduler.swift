@@ -17,7 +17,8 @@ struct ShotScheduler {
     /// - Throws: `StoryboardError.budgetReached` before a submit that would exceed the budget, or what `run` throws.
     func run(
         _ run: @escaping @Sendable (PlannedShot, ShotAction, InputPublication) async throws -> ShotOutcome,
-        pictures: @escaping (ShotOutcome) -> String
+        pictures: @escaping (ShotOutcome) -> String,
+        videos: @escaping (ShotOutcome) -> String
     ) async throws -> [String: ShotOutcome] {
         var outcomes: [String: ShotOutcome] = [:]
         var pending = Array(plan.shots.enumerated())
@@ -47,6 +48,7 @@ struct ShotScheduler {
                     var inputs = InputPublication(pictures: [:], previous: index > 0 ? plan.shots[index - 1].id : nil)
                     for dep in shot.dependencies {
                         inputs.pictures[dep] = outcomes[dep].map(pictures)
+                        inputs.videos[dep] = outcomes[dep].map(videos)
                         inputs.upstream[dep] = outcomes[dep]?.requestID
                     }
                     group.addTask { try await run(shot, action, inputs) }
