@@ -36,6 +36,8 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
     case outcomeUnknown(shot: String)
     /// As `outcomeUnknown`, after the account's request history was searched for the request and did not have it.
     case unreconciled(shot: String, searched: String)
+    /// The shot's job FAILED on the service (it may have been charged); it is not tried again without `--redo`.
+    case jobFailed(shot: String, requestID: String, reason: String, costUSD: Double?)
     /// The request recorded for this shot no longer exists on the service (404).
     case expired(shot: String, requestID: String)
     /// The journal in the out folder was written for shots that have changed since.
@@ -91,6 +93,10 @@ public enum StoryboardError: Error, Sendable, Equatable, CustomStringConvertible
         case .unreconciled(let shot, let searched):
             return
                 "shot \(shot): a submit was started but its request id was never recorded, and the request history does not show it yet (searched: \(searched)); it may still appear there: run again later, or, if your Segmind dashboard shows no such request, run again with --resubmit \(shot) to pay for it again"
+        case .jobFailed(let shot, let id, let reason, let cost):
+            let charged = cost.map { "the request history says it cost $\(money($0))" } ?? "it may have been charged"
+            return
+                "shot \(shot): the service's job \(id) FAILED: \(reason); \(charged). Change the shot if the reason calls for it, then run again with --redo \(shot) to pay for a new take"
         case .expired(let shot, let id):
             return "shot \(shot): request \(id) has expired on the service (404); run again with --resubmit \(shot) to pay for it again"
         case .journalMismatch(let p, let changed):

@@ -195,3 +195,57 @@ import Testing
         #expect(report.shots[1].costUSD != nil)
     }
 }
+
+@Test func aFailedJobStaysFailedSaysWhatToDoAndRedoPaysForANewTake() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("board.yaml").path
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    try text.replacingOccurrences(of: "{id: b, prompt: two", with: "{id: b, prompt: \"two [fail]\"").write(
+        toFile: path, atomically: true, encoding: .utf8)
+    let failing = try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: ModelCatalog(models: plan.shots.map(\.model)))
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        var options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        let error = await #expect(throws: StoryboardError.self) { try await ChainRunner(plan: failing, client: client, options: options).run() }
+        guard case .jobFailed(let shot, _, _, _)? = error else {
+            Issue.record("expected jobFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(shot == "b")
+        #expect(error?.description.contains("--redo b") == true)
+        #expect(await sim.submissionCount() == 2)
+        // Run again as is: the failed job is not paid for again, and the run says the same.
+        await #expect(throws: StoryboardError.self) { try await ChainRunner(plan: failing, client: client, options: options).run() }
+        #expect(await sim.submissionCount() == 2)
+        // Fixed and redone: a new take of b, then c.
+        options.redo = ["b"]
+        let report = try await ChainRunner(plan: plan, client: client, options: options).run()
+        #expect(report.shots.map(\.take) == [1, 2, 1])
+        #expect(await sim.submissionCount() == 4)
+    }
+}
+
+@Test func aFailingSiblingWithThreeAtATimeLeavesEveryAcceptedRequestJournaled() async throws {
+    let (chain, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("four.yaml").path
+    try """
+    defaults: {model: kling-o3-image2video, mode: std, duration: 3}
+    shots:
+      - {id: a, prompt: one, start_image: start.png}
+      - {id: b, prompt: "two [fail]", start_image: end.png}
+      - {id: c, prompt: three, start_image: start.png}
+      - {id: d, prompt: four, start_image: end.png}
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    let plan = try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: ModelCatalog(models: chain.shots.map(\.model)))
+    let out = dir.appendingPathComponent("out").path
+    // b fails while a and c are in flight: the run stops, and every request the service accepted is on disk.
+    try await withSimulator { sim, client in
+        let options = ChainOptions(outDirectory: out, concurrency: 3, pollInterval: 0.05)
+        await #expect(throws: StoryboardError.self) { try await ChainRunner(plan: plan, client: client, options: options).run() }
+        let submitted = Set(try RunJournal.read(out + "/journal.jsonl").filter { $0.event == "submitted" }.compactMap(\.requestID))
+        #expect(submitted.count >= 3)
+        #expect(await sim.submissionCount() == submitted.count)
+    }
+}

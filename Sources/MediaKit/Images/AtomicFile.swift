@@ -6,7 +6,8 @@ import Foundation
     import Darwin
 #endif
 
-/// Writes whole files so that readers see either nothing or the complete contents.
+/// Writes whole files so that readers see either nothing or the complete contents, flushed to disk (the file before
+/// the rename, the folder after it).
 enum AtomicFile {
     /// Writes `bytes` to a temporary file next to `path`, then renames it into place.
     /// On any failure the temporary file is removed and `MediaError.outputFailed` names `path`.
@@ -23,6 +24,10 @@ enum AtomicFile {
         let temp = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
         do {
             try Data(bytes).write(to: temp)
+            // On disk before it takes the name: a power cut never leaves a named file with missing bytes.
+            let handle = try FileHandle(forWritingTo: temp)
+            defer { try? handle.close() }
+            try handle.synchronize()
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw MediaError.outputFailed(path: path, detail: "cannot write: \(error.localizedDescription)")
@@ -31,6 +36,12 @@ enum AtomicFile {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temp)
             throw MediaError.outputFailed(path: path, detail: "cannot rename into place: \(reason)")
+        }
+        // The rename itself is on disk once the folder is.
+        let folder = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            _ = fsync(folder)
+            close(folder)
         }
     }
 }

@@ -20,4 +20,27 @@ enum Durability {
             throw StoryboardError.journal(path: folder, message: "cannot flush the folder (\(String(cString: strerror(errno))))")
         }
     }
+
+    /// Writes `data` to `path` so that readers see the old file or the whole new one, even after a power cut: a
+    /// temporary file beside it, flushed, renamed into place, the folder flushed.
+    ///
+    /// - Throws: `StoryboardError.report` naming the file.
+    static func write(_ data: Data, to path: String) throws {
+        let temp = path + ".partial-\(UUID().uuidString.prefix(8))"
+        do {
+            try data.write(to: URL(fileURLWithPath: temp))
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temp))
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw StoryboardError.report(path: path, message: "cannot write (\((error as NSError).localizedDescription))")
+        }
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temp)
+            throw StoryboardError.report(path: path, message: "cannot rename into place (\(reason))")
+        }
+        try? syncFolder(of: path)
+    }
 }

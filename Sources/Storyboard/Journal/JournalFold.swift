@@ -43,6 +43,11 @@ extension RunJournal {
                     t.rejectionMessage = r.message ?? "refused"
                 }
             case "expired": s.update(r.take) { $0.expired = true }
+            case "failed":
+                s.update(r.take) { t in
+                    t.failure = r.message ?? "no reason given"
+                    t.costUSD = r.costUSD ?? t.costUSD
+                }
             case "submitted":
                 s.update(r.take) { t in
                     t.requestID = r.requestID

@@ -35,6 +35,8 @@ public struct TakeState: Sendable, Equatable {
     /// The service's message for a refused submit.
     public var rejectionMessage: String?
 
+    /// The service's reason when the take's job FAILED (it may have been charged; it is never polled again).
+    public var failure: String?
     /// The take was opened by `--redo` (a redo of a shot whose take in use is an unfinished redo is a no-op, so a
     /// crash during a redo and the same command again pay once).
     public var openedByRedo = false

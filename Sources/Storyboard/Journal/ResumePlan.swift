@@ -77,7 +77,9 @@ public struct ResumePlan: Sendable, Equatable {
             }
             spent += s.spentUSD
             let renew = renewing.contains(shot.id) || resolving.contains(shot.id)
-            let lost = s.takes.filter { $0.requestID != nil && $0.file == nil && !$0.expired && (renew || $0.number != s.current) }
+            let lost = s.takes.filter {
+                $0.requestID != nil && $0.file == nil && !$0.expired && $0.failure == nil && (renew || $0.number != s.current)
+            }
             collect[shot.id] = lost
             for take in lost where take.costUSD == nil { pending["\(shot.id)#\(take.number)"] = shot.estimatedUSD }
             if renew {
@@ -85,6 +87,9 @@ public struct ResumePlan: Sendable, Equatable {
                 continue
             }
             if s.outcomeUnknown { throw StoryboardError.outcomeUnknown(shot: shot.id) }
+            if let take = s.take, let reason = take.failure {
+                throw StoryboardError.jobFailed(shot: shot.id, requestID: take.requestID ?? "-", reason: reason, costUSD: take.costUSD)
+            }
             let poll = s.requestID.flatMap { id in
                 s.statusURL.flatMap { status in s.responseURL.map { ShotAction.poll(requestID: id, statusURL: status, responseURL: $0) } }
             }

@@ -48,6 +48,8 @@ struct ShotGeneration {
             }
             let id = outcome.job?.requestID ?? ""
             return Generated(requestID: id, costUSD: await cost(outcome.accounting.cost, of: id), bytes: outcome.file.byteCount)
+        } catch SegmindError.jobFailed(let id, let message) {
+            throw try await failed(id, message, take: context.take, context)
         } catch let error as SegmindError where !accepted.isSet {
             // Refused before the service accepted it (a 4xx, a connection that never opened): nothing was paid, and
             // the journal says so, so the next run submits again without asking.
@@ -80,6 +82,8 @@ struct ShotGeneration {
         let result: GenerationResult
         do {
             result = try await client.wait(for: job, model: context.shot.model, interval: context.options.pollInterval, progress: context.poll)
+        } catch SegmindError.jobFailed(let id, let message) {
+            throw try await failed(id, message, take: number, context)
         } catch SegmindError.notFound {
             // The status record is gone (they live an hour); the account's history outlives it.
             if let record = try? await client.history(requestID: job.requestID), record.status == .completed || record.status == .failed {
@@ -92,6 +96,13 @@ struct ShotGeneration {
         }
         let file = try await client.download(result, to: destination, expecting: context.shot.model.returns)
         return Generated(requestID: job.requestID, costUSD: await cost(result.accounting.cost, of: job.requestID), bytes: file.byteCount)
+    }
+
+    /// Journals take `take`'s FAILED job (with what the history says it cost) and returns the error to stop the shot.
+    private func failed(_ id: String, _ message: String, take: Int, _ context: ShotContext) async throws -> StoryboardError {
+        let cost = await cost(nil, of: id)
+        try context.journal.append(JournalRecord(event: "failed", shot: context.shot.id, requestID: id, costUSD: cost, message: message, take: take))
+        return StoryboardError.jobFailed(shot: context.shot.id, requestID: id, reason: message, costUSD: cost)
     }
 
     /// `reported`, else what the account's history says the request cost (`credits_deduction`), else nil.

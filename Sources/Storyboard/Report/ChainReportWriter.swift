@@ -33,8 +33,10 @@ struct ChainReportWriter {
         let json = options.path("report.json")
         let markdown = options.path("report.md")
         do {
-            try Self.encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
-            try Data(ReportMarkdown.render(report).utf8).write(to: URL(fileURLWithPath: markdown), options: .atomic)
+            try Durability.write(Self.encoder.encode(report), to: json)
+            try Durability.write(Data(ReportMarkdown.render(report).utf8), to: markdown)
+        } catch let error as StoryboardError {
+            throw error
         } catch {
             throw StoryboardError.report(path: options.outDirectory, message: "cannot write the report (\((error as NSError).localizedDescription))")
         }

@@ -53,16 +53,17 @@ extension Shotchain {
             try await reportingErrors {
                 let plan = try ChainPlan(storyboard: try StoryboardFile.load(storyboard), catalog: try catalogOptions.catalog())
                     .pricing(try budget.prices())
-                if dryRun {
-                    if json { return try printJSON(plan.summary(concurrency: concurrency)) }
-                    print(plan.describe(concurrency: concurrency))
-                    return try plan.checkEstimate(maxUSD: budget.maxCost)
-                }
                 let outDir = out ?? (URL(fileURLWithPath: storyboard).deletingPathExtension().lastPathComponent + "-out")
                 let session = ChainSession(command: self, plan: plan)
                 var options = ChainOptions(
                     outDirectory: outDir, maxCostUSD: budget.maxCost, concurrency: concurrency, pollInterval: simulate ? 0.2 : nil)
                 try resume.apply(to: &options)
+                if dryRun {
+                    if json { return try printJSON(plan.summary(concurrency: concurrency)) }
+                    print(plan.describe(concurrency: concurrency))
+                    if let preview = RunPreview.describe(plan, options: options) { print(preview) }
+                    return try plan.checkEstimate(maxUSD: budget.maxCost)
+                }
                 let report = try await session.run(options)
                 if json { return try printJSON(report, encoder: ChainRunner.jsonEncoder) }
                 ChainSession.printSummary(report, outDir: outDir)
