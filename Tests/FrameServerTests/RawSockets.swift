@@ -121,17 +121,30 @@ struct HalfHeadFlood: Sendable {
     /// The shortest and longest time from connect to close.
     var fastest = Duration.seconds(1000)
     var slowest = Duration.zero
+    /// How many closes took more than 3 s, and how many batches the server had not accepted within 5 s.
+    var slowCloses = 0
+    var lateBatches = 0
 
-    /// Opens `count` connections to `port`, sends each half a request head, then watches them all with `poll` until
-    /// every one is closed or `timeout` passes. `stillOpen` holds the number of flood connections open at any time.
-    static func run(port: Int, count: Int, timeout: Duration, stillOpen: SharedCount) -> HalfHeadFlood {
+    /// Opens `count` connections to `port` in batches, each sending half a request head, then watches them all with
+    /// `poll` until every one is closed or `timeout` passes. After each batch it waits (up to 5 s) until `accepted()`
+    /// shows the server has them all, so the time from connect to close is the server's and not the kernel's accept
+    /// queue's. `stillOpen` holds the number of flood connections open at any time.
+    static func run(
+        port: Int, count: Int, timeout: Duration, stillOpen: SharedCount, accepted: @Sendable () -> Int
+    ) -> HalfHeadFlood {
         var result = HalfHeadFlood()
         var connections: [RawConnection] = []
+        let acceptedBefore = accepted()
         for index in 0..<count {
             guard let connection = RawConnection(port: port) else { continue }
             connection.send("GET /f/\(String(repeating: "0", count: 32))/x\(index).png HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: half")
             connections.append(connection)
             stillOpen.value.add(1, ordering: .relaxed)
+            if connections.count % 100 == 0 || index == count - 1 {
+                let deadline = ContinuousClock.now + .seconds(5)
+                while accepted() - acceptedBefore < connections.count && ContinuousClock.now < deadline { usleep(1000) }
+                if accepted() - acceptedBefore < connections.count { result.lateBatches += 1 }
+            }
         }
         result.opened = connections.count
         var open = Set(connections.indices)
@@ -152,6 +165,7 @@ struct HalfHeadFlood: Sendable {
                 result.closed += 1
                 result.fastest = min(result.fastest, elapsed)
                 result.slowest = max(result.slowest, elapsed)
+                if elapsed > .seconds(3) { result.slowCloses += 1 }
             }
         }
         stillOpen.value.subtract(open.count, ordering: .relaxed)

@@ -45,6 +45,7 @@ final class ConnectionCounter: Sendable {
     /// The most connections open at once.
     let limit: Int
     private let count = Atomic<Int>(0)
+    private let admittedCount = Atomic<Int>(0)
 
     init(limit: Int) {
         self.limit = limit
@@ -52,13 +53,18 @@ final class ConnectionCounter: Sendable {
 
     /// The connections open now.
     var open: Int { count.load(ordering: .relaxed) }
+    /// The connections admitted since the server started.
+    var admitted: Int { admittedCount.load(ordering: .relaxed) }
 
     /// Counts a new connection if the cap allows it; false means it must be closed.
     func admit() -> Bool {
         var current = count.load(ordering: .relaxed)
         while current < limit {
             let (exchanged, original) = count.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-            if exchanged { return true }
+            if exchanged {
+                admittedCount.add(1, ordering: .relaxed)
+                return true
+            }
             current = original
         }
         return false
