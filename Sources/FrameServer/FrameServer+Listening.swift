@@ -38,7 +38,7 @@ extension FrameServer {
     /// Starts the HTTP application on `port` and returns once it is listening.
     /// - Throws: `FrameServerError.bindFailed`.
     static func listen(
-        _ configuration: FrameServerConfiguration, port: Int, table: PublicationTable, logger: Logger
+        _ configuration: FrameServerConfiguration, port: Int, table: PublicationTable, logger: Logger, eventLoopGroup: (any EventLoopGroup)?
     ) async throws(FrameServerError) -> Listener {
         // Hummingbird and ServiceLifecycle chatter stays at warning level and above.
         var quietLogger = logger
@@ -64,6 +64,7 @@ extension FrameServer {
                 boundContinuation.yield(Bound(port: channel.localAddress?.port ?? port, ipAddress: channel.localAddress?.ipAddress))
                 boundContinuation.finish()
             },
+            eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: quietLogger
         )
         var groupConfiguration = ServiceGroupConfiguration(

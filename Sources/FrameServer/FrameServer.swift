@@ -89,6 +89,13 @@ public final class FrameServer: Sendable {
     public static func start(
         _ configuration: FrameServerConfiguration, logger: Logger = Logger(label: "shotchain.frameserver")
     ) async throws(FrameServerError) -> FrameServer {
+        try await start(configuration, logger: logger, eventLoopGroup: nil)
+    }
+
+    /// Starts a server on the given event loops (nil: NIO's shared ones); tests give a server loops of its own.
+    static func start(
+        _ configuration: FrameServerConfiguration, logger: Logger, eventLoopGroup: (any EventLoopGroup)?
+    ) async throws(FrameServerError) -> FrameServer {
         let host = configuration.host
         guard (0...65535).contains(configuration.port) else {
             throw .invalidAddress(host: host, port: configuration.port, reason: "the port must be 0...65535")
@@ -106,15 +113,15 @@ public final class FrameServer: Sendable {
         let listener: Listener
         if configuration.port == 0, let savedPort = saved?.port, savedPort != 0 {
             do {
-                listener = try await listen(configuration, port: savedPort, table: table, logger: logger)
+                listener = try await listen(configuration, port: savedPort, table: table, logger: logger, eventLoopGroup: eventLoopGroup)
             } catch {
                 logger.warning(
                     "cannot listen on port \(savedPort) again, as the state file records (\(error)); the URLs minted before the restart will not answer"
                 )
-                listener = try await listen(configuration, port: 0, table: table, logger: logger)
+                listener = try await listen(configuration, port: 0, table: table, logger: logger, eventLoopGroup: eventLoopGroup)
             }
         } else {
-            listener = try await listen(configuration, port: configuration.port, table: table, logger: logger)
+            listener = try await listen(configuration, port: configuration.port, table: table, logger: logger, eventLoopGroup: eventLoopGroup)
         }
 
         let isLoopback = Self.isLoopbackAddress(listener.ipAddress)

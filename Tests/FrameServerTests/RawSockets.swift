@@ -132,44 +132,52 @@ struct HalfHeadFlood: Sendable {
     static func run(
         port: Int, count: Int, timeout: Duration, stillOpen: SharedCount, accepted: @Sendable () -> Int
     ) -> HalfHeadFlood {
-        var result = HalfHeadFlood()
+        var flood = HalfHeadFlood()
         var connections: [RawConnection] = []
+        var open = Set<Int>()
         let acceptedBefore = accepted()
         for index in 0..<count {
             guard let connection = RawConnection(port: port) else { continue }
             connection.send("GET /f/\(String(repeating: "0", count: 32))/x\(index).png HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: half")
+            open.insert(connections.count)
             connections.append(connection)
             stillOpen.value.add(1, ordering: .relaxed)
             if connections.count % 100 == 0 || index == count - 1 {
                 let deadline = ContinuousClock.now + .seconds(5)
                 while accepted() - acceptedBefore < connections.count && ContinuousClock.now < deadline { usleep(1000) }
-                if accepted() - acceptedBefore < connections.count { result.lateBatches += 1 }
+                if accepted() - acceptedBefore < connections.count { flood.lateBatches += 1 }
+                // Closes of the earlier batches are noted as they happen, not once all are open.
+                flood.sweep(connections, &open, stillOpen: stillOpen, waitMilliseconds: 0)
             }
         }
-        result.opened = connections.count
-        var open = Set(connections.indices)
+        flood.opened = connections.count
         let deadline = ContinuousClock.now + timeout
-        var buffer = [UInt8](repeating: 0, count: 4096)
         while !open.isEmpty && ContinuousClock.now < deadline {
-            let indices = Array(open)
-            var pollers = indices.map { pollfd(fd: connections[$0].descriptor, events: Int16(POLLIN), revents: 0) }
-            guard poll(&pollers, nfds_t(pollers.count), 100) > 0 else { continue }
-            let now = ContinuousClock.now
-            for (slot, poller) in pollers.enumerated() where poller.revents != 0 {
-                let index = indices[slot]
-                let received = buffer.withUnsafeMutableBytes { recv(connections[index].descriptor, $0.baseAddress, $0.count, 0) }
-                guard received <= 0 else { continue }
-                open.remove(index)
-                stillOpen.value.subtract(1, ordering: .relaxed)
-                let elapsed = now - connections[index].connectedAt
-                result.closed += 1
-                result.fastest = min(result.fastest, elapsed)
-                result.slowest = max(result.slowest, elapsed)
-                if elapsed > .seconds(3) { result.slowCloses += 1 }
-            }
+            flood.sweep(connections, &open, stillOpen: stillOpen, waitMilliseconds: 100)
         }
         stillOpen.value.subtract(open.count, ordering: .relaxed)
-        return result
+        return flood
+    }
+
+    /// Polls the open connections once and records those the server has closed.
+    private mutating func sweep(_ connections: [RawConnection], _ open: inout Set<Int>, stillOpen: SharedCount, waitMilliseconds: Int32) {
+        let indices = Array(open)
+        var pollers = indices.map { pollfd(fd: connections[$0].descriptor, events: Int16(POLLIN), revents: 0) }
+        guard !pollers.isEmpty, poll(&pollers, nfds_t(pollers.count), waitMilliseconds) > 0 else { return }
+        let now = ContinuousClock.now
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for (slot, poller) in pollers.enumerated() where poller.revents != 0 {
+            let index = indices[slot]
+            let received = buffer.withUnsafeMutableBytes { recv(connections[index].descriptor, $0.baseAddress, $0.count, 0) }
+            guard received <= 0 else { continue }
+            open.remove(index)
+            stillOpen.value.subtract(1, ordering: .relaxed)
+            let elapsed = now - connections[index].connectedAt
+            closed += 1
+            fastest = min(fastest, elapsed)
+            slowest = max(slowest, elapsed)
+            if elapsed > .seconds(3) { slowCloses += 1 }
+        }
     }
 }
 
