@@ -36,14 +36,18 @@ public final class FrameServer: Sendable {
     public let isLoopback: Bool
 
     let table: PublicationTable
-    private let logger: Logger
+    let logger: Logger
+    /// The open connections, against `configuration.maximumConnections`.
+    let connections: ConnectionCounter
+    /// Serialises writes of the state file.
+    let stateLock = Mutex(())
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let stopped = Atomic<Bool>(false)
 
     private init(
         configuration: FrameServerConfiguration, localBaseURL: URL, baseURL: URL, port: Int, isLoopback: Bool, logger: Logger,
-        table: PublicationTable, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>
+        table: PublicationTable, listener: Listener
     ) {
         self.table = table
         self.configuration = configuration
@@ -52,8 +56,9 @@ public final class FrameServer: Sendable {
         self.port = port
         self.isLoopback = isLoopback
         self.logger = logger
-        self.serviceGroup = serviceGroup
-        self.runTask = runTask
+        self.connections = listener.connections
+        self.serviceGroup = listener.serviceGroup
+        self.runTask = listener.runTask
     }
 
     deinit {
@@ -74,9 +79,22 @@ public final class FrameServer: Sendable {
     }
 
     /// Starts a server with a full configuration and returns once it is listening.
-    /// - Throws: `FrameServerError.invalidAddress`, `.invalidPublicBaseURL` or `.bindFailed`.
+    ///
+    /// With a `stateFile`, an existing file is read first: when the configured port is 0 the server listens on the
+    /// port recorded there (or on a free one, with a warning, if that port is taken), and every recorded publication
+    /// whose file is unchanged is published again under the same token, so its URL answers again; the others are
+    /// dropped with a warning. From then on the file is rewritten atomically whenever the publications change.
+    /// - Throws: `FrameServerError.invalidAddress`, `.invalidPublicBaseURL`, `.invalidConfiguration`, `.bindFailed`
+    ///   or `.stateFile`.
     public static func start(
         _ configuration: FrameServerConfiguration, logger: Logger = Logger(label: "shotchain.frameserver")
+    ) async throws(FrameServerError) -> FrameServer {
+        try await start(configuration, logger: logger, eventLoopGroup: nil)
+    }
+
+    /// Starts a server on the given event loops (nil: NIO's shared ones); tests give a server loops of its own.
+    static func start(
+        _ configuration: FrameServerConfiguration, logger: Logger, eventLoopGroup: (any EventLoopGroup)?
     ) async throws(FrameServerError) -> FrameServer {
         let host = configuration.host
         guard (0...65535).contains(configuration.port) else {
@@ -88,64 +106,47 @@ public final class FrameServer: Sendable {
         let publicBaseURL = try configuration.publicBaseURL.map { url throws(FrameServerError) in
             try FrameServerConfiguration.validatedPublicBaseURL(url.absoluteString)
         }
+        try validateLimits(configuration)
+        let saved = try configuration.stateFile.flatMap { path throws(FrameServerError) in try StateFile.read(path) }
 
-        // Hummingbird and ServiceLifecycle chatter stays at warning level and above.
-        var quietLogger = logger
-        quietLogger.logLevel = max(logger.logLevel, .warning)
-
-        struct Bound: Sendable {
-            var port: Int
-            var ipAddress: String?
-        }
-        let (boundAddresses, boundContinuation) = AsyncStream.makeStream(of: Bound.self)
         let table = PublicationTable()
-        let application = Application(
-            responder: FrameResponder(table: table, accessLog: configuration.logsAccess ? logger : nil),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                boundContinuation.yield(Bound(port: channel.localAddress?.port ?? configuration.port, ipAddress: channel.localAddress?.ipAddress))
-                boundContinuation.finish()
-            },
-            logger: quietLogger
-        )
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: application)],
-            gracefulShutdownSignals: configuration.stopsOnTerminationSignals ? [.sigterm, .sigint] : [],
-            logger: quietLogger
-        )
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
-        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-        let runTask = Task {
-            defer { boundContinuation.finish() }
-            try await serviceGroup.run()
-        }
-
-        var iterator = boundAddresses.makeAsyncIterator()
-        guard let bound = await iterator.next() else {
-            let reason: String
-            switch await runTask.result {
-            case .failure(let error as IOError): reason = String(cString: strerror(error.errnoCode))
-            case .failure(let error): reason = String(describing: error)
-            case .success: reason = "the server stopped before it was listening"
+        let listener: Listener
+        if configuration.port == 0, let savedPort = saved?.port, savedPort != 0 {
+            do {
+                listener = try await listen(configuration, port: savedPort, table: table, logger: logger, eventLoopGroup: eventLoopGroup)
+            } catch {
+                logger.warning(
+                    "cannot listen on port \(savedPort) again, as the state file records (\(error)); the URLs minted before the restart will not answer"
+                )
+                listener = try await listen(configuration, port: 0, table: table, logger: logger, eventLoopGroup: eventLoopGroup)
             }
-            throw .bindFailed(host: host, port: configuration.port, reason: reason)
+        } else {
+            listener = try await listen(configuration, port: configuration.port, table: table, logger: logger, eventLoopGroup: eventLoopGroup)
         }
 
-        let isLoopback = Self.isLoopbackAddress(bound.ipAddress)
+        let isLoopback = Self.isLoopbackAddress(listener.ipAddress)
         let localHost: String
         switch host {
         case "0.0.0.0": localHost = "127.0.0.1"
         case "::", "[::]": localHost = "[::1]"
         default: localHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         }
-        let localBaseURL = URL(string: "http://\(localHost):\(bound.port)")!
+        let localBaseURL = URL(string: "http://\(localHost):\(listener.port)")!
         let server = FrameServer(
-            configuration: configuration, localBaseURL: localBaseURL, baseURL: publicBaseURL ?? localBaseURL, port: bound.port,
-            isLoopback: isLoopback, logger: logger, table: table, serviceGroup: serviceGroup, runTask: runTask
+            configuration: configuration, localBaseURL: localBaseURL, baseURL: publicBaseURL ?? localBaseURL, port: listener.port,
+            isLoopback: isLoopback, logger: logger, table: table, listener: listener
         )
+        if configuration.stateFile != nil {
+            do {
+                try server.restore(saved?.publications ?? [])
+            } catch {
+                await server.stop()
+                throw error
+            }
+        }
         if !isLoopback {
             logger.warning(
-                "frame server listening on \(host):\(bound.port), which is not a loopback interface: anyone who can reach it and knows a URL can download that file"
+                "frame server listening on \(host):\(listener.port), which is not a loopback interface: anyone who can reach it and knows a URL can download that file"
             )
         }
         return server
@@ -166,18 +167,42 @@ public final class FrameServer: Sendable {
     }
 
     /// Publishes one file and returns everything about the publication.
-    /// - Throws: as `publish(_:)`.
+    /// - Throws: as `publish(_:)`, and `.stateFile` if the state file cannot be written (the file is then not
+    ///   published).
     public func publishFile(_ path: String) throws(FrameServerError) -> PublishedFile {
+        try publishFile(path, recording: true)
+    }
+
+    /// Publishes one file; with `recording`, the state file (if any) is rewritten and the publication undone if
+    /// that fails.
+    func publishFile(_ path: String, recording: Bool) throws(FrameServerError) -> PublishedFile {
+        let publication = try preparePublication(path)
+        table.insert(publication)
+        if recording {
+            do {
+                try saveState()
+            } catch {
+                table.remove(token: publication.token)
+                throw error
+            }
+        }
+        return publishedFile(publication)
+    }
+
+    /// Opens, checks and (when small enough) reads a file for publication, under a new token, or under the recorded
+    /// token and name when it is restored from the state file (then the file must still match the recorded identity).
+    func preparePublication(_ path: String, recorded: PublicationState.Entry? = nil) throws(FrameServerError) -> Publication {
         guard !stopped.load(ordering: .acquiring) else { throw .stopped }
         let fileName = (path as NSString).lastPathComponent
         guard !fileName.hasPrefix(".") else { throw .hiddenFile(path: path) }
-        guard let resolved = Self.resolvedPath(path) else {
+        guard let resolved = recorded?.resolvedPath ?? Self.resolvedPath(path) else {
             throw errno == ENOENT || errno == ENOTDIR ? .notFound(path: path) : .unreadable(path: path, reason: currentErrnoDescription())
         }
         guard !(resolved as NSString).lastPathComponent.hasPrefix(".") else { throw .hiddenFile(path: path) }
 
         let file = try ReadOnlyFile(path: resolved)
         guard let identity = FileIdentity.current(descriptor: file.descriptor) else { throw .notARegularFile(path: path) }
+        if let recorded, identity != recorded.identity { throw .changedWhileReading(path: path) }
         var header = [UInt8](repeating: 0, count: 16)
         let headerCount = header.withUnsafeMutableBytes { file.read(into: $0, count: 16, offset: 0) }
         guard headerCount >= 0 else { throw .unreadable(path: path, reason: currentErrnoDescription()) }
@@ -197,15 +222,12 @@ public final class FrameServer: Sendable {
             }
         }
 
-        let token = PublicationTable.makeToken()
-        let name = PublicationTable.urlName(for: fileName)
-        let publication = Publication(
-            token: token, name: name, originalPath: path, resolvedPath: resolved, identity: identity, kind: kind,
+        return Publication(
+            token: recorded?.token ?? PublicationTable.makeToken(), name: recorded?.name ?? PublicationTable.urlName(for: fileName),
+            originalPath: path, resolvedPath: resolved, identity: identity, kind: kind,
             entityTag: identity.entityTag, lastModified: HTTPDate.format(secondsSince1970: identity.modificationSeconds),
             contents: contents
         )
-        table.insert(publication)
-        return publishedFile(publication)
     }
 
     /// Unpublishes a URL this server minted; afterwards it answers 404.
@@ -220,11 +242,18 @@ public final class FrameServer: Sendable {
         return await unpublish(token: String(parts[0]))
     }
 
-    /// Unpublishes by token; afterwards the URL answers 404.
+    /// Unpublishes by token; afterwards the URL answers 404 (and the state file, if any, no longer lists it; a
+    /// failure to rewrite it is logged as a warning).
     /// - Returns: whether the token was published.
     @discardableResult
     public func unpublish(token: String) async -> Bool {
-        table.remove(token: token) != nil
+        guard table.remove(token: token) != nil else { return false }
+        do {
+            try saveState()
+        } catch {
+            logger.warning("\(error.description)")
+        }
+        return true
     }
 
     /// Everything currently published, ordered by path.
@@ -233,7 +262,7 @@ public final class FrameServer: Sendable {
     }
 
     /// Stops the server gracefully (in-flight responses get up to 5 s), unpublishes everything and returns when it has
-    /// stopped. Calling it again does nothing.
+    /// stopped. Calling it again does nothing. A state file keeps its publications for the next start.
     public func stop() async {
         if !stopped.exchange(true, ordering: .acquiringAndReleasing) {
             await serviceGroup.triggerGracefulShutdown()
@@ -250,7 +279,7 @@ public final class FrameServer: Sendable {
         stopped.store(true, ordering: .releasing)
     }
 
-    private func publishedFile(_ publication: Publication) -> PublishedFile {
+    func publishedFile(_ publication: Publication) -> PublishedFile {
         let url = URL(string: baseURL.absoluteString + "/f/" + publication.token + "/" + publication.name)!
         return PublishedFile(
             path: publication.originalPath, url: url, token: publication.token, kind: publication.kind, size: publication.identity.size

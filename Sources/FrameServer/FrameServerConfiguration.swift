@@ -17,6 +17,17 @@ public struct FrameServerConfiguration: Sendable {
     public var memoryCacheFileLimit: Int
     /// The total size of in-memory copies; files past it are read from disk on each request.
     public var memoryCacheLimit: Int
+    /// How long a client has to send a whole request head (default 10 s), counted from the connection's start or
+    /// from the first byte of a later request; bytes trickling in do not extend it. Then the connection is closed.
+    public var requestHeadTimeout: Duration
+    /// How long a keep-alive connection may stay idle between requests (default 30 s): from the moment a response has
+    /// been handed to the network until the next request's first byte. A response being sent is never cut.
+    public var idleTimeout: Duration
+    /// The most connections open at once (default 1024); a connection accepted over the cap is closed at once.
+    public var maximumConnections: Int
+    /// A JSON file that keeps the publications and the listening address across restarts, or nil (the default) to
+    /// keep them in memory only. See `FrameServer.start(_:logger:)`.
+    public var stateFile: String?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -27,10 +38,18 @@ public struct FrameServerConfiguration: Sendable {
     ///   - logsAccess: write an access-log line per request.
     ///   - memoryCacheFileLimit: largest file kept in memory (default 16 MiB).
     ///   - memoryCacheLimit: total in-memory budget (default 256 MiB).
+    ///   - requestHeadTimeout: time allowed for a whole request head (default 10 s).
+    ///   - idleTimeout: time a keep-alive connection may stay idle between requests (default 30 s).
+    ///   - maximumConnections: most connections open at once (default 1024).
+    ///   - stateFile: JSON file keeping publications across restarts, or nil for memory only.
     public init(
         host: String = "127.0.0.1", port: Int = 0, publicBaseURL: URL? = nil, stopsOnTerminationSignals: Bool = false,
-        logsAccess: Bool = true, memoryCacheFileLimit: Int = 16 << 20, memoryCacheLimit: Int = 256 << 20
+        logsAccess: Bool = true, memoryCacheFileLimit: Int = 16 << 20, memoryCacheLimit: Int = 256 << 20,
+        requestHeadTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(30), maximumConnections: Int = 1024,
+        stateFile: String? = nil
     ) {
+        (self.requestHeadTimeout, self.idleTimeout, self.maximumConnections) = (requestHeadTimeout, idleTimeout, maximumConnections)
+        self.stateFile = stateFile
         self.host = host
         self.port = port
         self.publicBaseURL = publicBaseURL

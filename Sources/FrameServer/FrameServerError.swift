@@ -20,6 +20,10 @@ public enum FrameServerError: Error, Sendable, Equatable, CustomStringConvertibl
     case bindFailed(host: String, port: Int, reason: String)
     /// The server has been stopped; nothing can be published any more.
     case stopped
+    /// A configuration value is out of range (a timeout that is not positive, a connection cap below 1).
+    case invalidConfiguration(String)
+    /// The state file cannot be read, is not a frame server state file, or cannot be written.
+    case stateFile(path: String, reason: String)
 
     /// One line naming the input and the problem.
     public var description: String {
@@ -35,6 +39,8 @@ public enum FrameServerError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidAddress(let host, let port, let reason): return "\(host):\(port): invalid address (\(reason))"
         case .bindFailed(let host, let port, let reason): return "cannot listen on \(host):\(port) (\(reason))"
         case .stopped: return "the frame server has been stopped"
+        case .invalidConfiguration(let reason): return "invalid frame server configuration: \(reason)"
+        case .stateFile(let path, let reason): return "state file \(path): \(reason)"
         }
     }
 }

@@ -69,6 +69,34 @@ import Testing
         #expect(await Self.waitForExit(process) == 0)
     }
 
+    @Test func aRestartedServeWithStateKeepsItsURLs() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(atPath: scratch.file("frames"), withIntermediateDirectories: true)
+        let bytes = pngLikeBytes(5000, seed: 9)
+        try scratch.write("frames/frame.png", bytes)
+        var listings: [[String: Any]] = []
+        for _ in 0..<2 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try shotchainExecutable())
+            process.arguments = ["serve", scratch.file("frames"), "--json", "--state", scratch.file("serve-state.json")]
+            let stdout = Pipe()
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let listing = try await Self.readJSON(stdout.fileHandleForReading)
+            let files = try #require(listing["files"] as? [[String: String]])
+            let response = try await Fetch.request(try #require(files.first?["url"]))
+            #expect(response.status == 200)
+            #expect(response.body == bytes)
+            listings.append(listing)
+            kill(process.processIdentifier, SIGTERM)
+            #expect(await Self.waitForExit(process) == 0)
+        }
+        #expect(listings[0]["local_url"] as? String == listings[1]["local_url"] as? String)
+        #expect(listings[0]["files"] as? [[String: String]] == listings[1]["files"] as? [[String: String]])
+    }
+
     @Test func badFolderExitsWithStatus2AndOneLine() throws {
         let output = try runProcess(try shotchainExecutable(), ["serve", "/nonexistent/folder"], check: false)
         #expect(output.status == 2)

@@ -10,7 +10,7 @@
 /// current identity with it; any difference (the file was replaced, renamed over, truncated, appended to,
 /// rewritten, touched, or deleted) makes the URL answer 404. `ctime` cannot be set from user space, so a rewrite
 /// that restores the old `mtime` is still caught.
-struct FileIdentity: Equatable, Sendable {
+struct FileIdentity: Equatable, Sendable, Codable {
     var device: UInt64
     var inode: UInt64
     var size: Int

@@ -40,6 +40,13 @@ final class PublicationTable: Sendable {
         state.withLock { $0.byToken[String(token)] }
     }
 
+    /// A publication of `path` (as given to `publish`), read from `resolvedPath`, with exactly this identity, if any.
+    func publication(path: String, resolvedPath: String, identity: FileIdentity) -> Publication? {
+        state.withLock { state in
+            state.byToken.values.first { $0.originalPath == path && $0.resolvedPath == resolvedPath && $0.identity == identity }
+        }
+    }
+
     /// All publications, in no particular order.
     var all: [Publication] { state.withLock { Array($0.byToken.values) } }
 

@@ -12,8 +12,8 @@ extension Shotchain {
                 Publishes the PNG, JPEG, WebP, MP4 and MOV files directly inside DIR (by content, not by name; \
                 hidden files and symbolic links leading outside DIR are skipped) at BASE/f/<random token>/<name>, \
                 prints their URLs and serves them until SIGINT or SIGTERM. A file changed or deleted after it was \
-                published answers 404. Listens on 127.0.0.1 unless --host says otherwise. Access log lines go to \
-                stderr with tokens redacted.
+                published answers 404. Listens on 127.0.0.1 unless --host says otherwise; a request head must come \
+                within 10 s, idle keep-alive lasts 30 s, at most 1024 connections. Access log on stderr, no tokens.
                 """
         )
 
@@ -31,6 +31,8 @@ extension Shotchain {
             help: "Mint URLs on this base (a tunnel or reverse proxy forwarding BASE/f/... here). Default: $SHOTCHAIN_PUBLIC_URL."
         )
         var publicURL: String?
+
+        @Option(help: "Keep the URLs and the port in this JSON file, so a restarted serve answers the same URLs.") var state: String?
 
         @Flag(help: "Print the base URL and the files as JSON.")
         var json = false
@@ -58,7 +60,7 @@ extension Shotchain {
                 publicBaseURL: try base.map { text throws(FrameServerError) in
                     try FrameServerConfiguration.validatedPublicBaseURL(text)
                 },
-                stopsOnTerminationSignals: true, logsAccess: !noAccessLog
+                stopsOnTerminationSignals: true, logsAccess: !noAccessLog, stateFile: state
             )
             let server = try await FrameServer.start(configuration, logger: Logger(label: "shotchain.serve"))
             let files: [PublishedFile]
