@@ -21,6 +21,24 @@ extension LocalInputPublisher {
     public func withPublishedInputs<Result: Sendable>(
         of request: ValidatedRequest, _ body: (ValidatedRequest) async throws -> Result
     ) async throws -> Result {
+        let (published, urls) = try await publishInputs(of: request)
+        do {
+            let result = try await body(published)
+            for url in urls { await unpublish(url) }
+            return result
+        } catch {
+            for url in urls { await unpublish(url) }
+            throw error
+        }
+    }
+
+    /// Publishes every local input of `request` (in the order given) and returns the request whose body names their
+    /// URLs, with those URLs; the caller unpublishes them when the job no longer needs them. When one publication
+    /// fails, the ones before it are withdrawn.
+    ///
+    /// - Throws: what `publish` throws; `SegmindError.configuration` when it returns something that is not an
+    ///   http(s) URL.
+    public func publishInputs(of request: ValidatedRequest) async throws -> (request: ValidatedRequest, urls: [String]) {
         var urls: [String] = []
         do {
             for input in request.localInputs {
@@ -30,9 +48,7 @@ extension LocalInputPublisher {
                     throw SegmindError.configuration("\(input.parameter): \(input.path) was published as an unusable URL: \(problem)")
                 }
             }
-            let result = try await body(request.replacingLocalInputs(with: urls))
-            for url in urls { await unpublish(url) }
-            return result
+            return (request.replacingLocalInputs(with: urls), urls)
         } catch {
             for url in urls { await unpublish(url) }
             throw error

@@ -21,14 +21,17 @@ struct ShotGeneration {
     }
 
     /// Publishes `request`'s local inputs for as long as the job needs them, submits it and downloads the output to
-    /// the shot's file.
+    /// the shot's file. The inputs are withdrawn once the job is COMPLETED or FAILED (or the submit was refused); when
+    /// the run stops with the job still queued, they stay published (a persistent frame server serves them again after
+    /// a restart) and are withdrawn by the run that sees the job end.
     ///
     /// - Throws: `SegmindError` (after the submit, carrying the request id), `StoryboardError.journal`.
     func submit(_ request: ValidatedRequest, upstream: [String: String], _ context: ShotContext) async throws -> Generated {
         let shot = context.shot
         let accepted = AcceptedMark()
+        let (published, urls) = try await publisher.publishInputs(of: request)
         do {
-            let outcome = try await publisher.withPublishedInputs(of: request) { published in
+            let outcome = try await { () async throws -> GenerationOutcome in
                 try context.journal.append(
                     JournalRecord(
                         event: "submitting", shot: shot.id, fingerprint: shot.fingerprint, take: context.take, upstream: upstream,
@@ -45,12 +48,15 @@ struct ShotGeneration {
                                 take: context.take))
                         try await context.crash(.afterRequestID)
                     }, progress: context.poll)
-            }
+            }()
+            for url in urls { await publisher.unpublish(url) }
             let id = outcome.job?.requestID ?? ""
             return Generated(requestID: id, costUSD: await cost(outcome.accounting.cost, of: id), bytes: outcome.file.byteCount)
         } catch SegmindError.jobFailed(let id, let message) {
+            for url in urls { await publisher.unpublish(url) }
             throw try await failed(id, message, take: context.take, context)
         } catch let error as SegmindError where !accepted.isSet {
+            for url in urls { await publisher.unpublish(url) }
             // Refused before the service accepted it (a 4xx, a connection that never opened): nothing was paid, and
             // the journal says so, so the next run submits again without asking.
             if let status = Self.rejectionStatus(error) {
@@ -76,8 +82,19 @@ struct ShotGeneration {
     ///
     /// - Throws: `StoryboardError.expired` when the service no longer knows the request (journaled), else
     ///   `SegmindError`.
-    func resume(_ job: Job, take: Int? = nil, _ context: ShotContext) async throws -> Generated {
+    func resume(_ job: Job, take: Int? = nil, published: [String] = [], _ context: ShotContext) async throws -> Generated {
         let number = take ?? context.take
+        let got: Generated
+        do { got = try await fetch(job, take: number, context) } catch let error as StoryboardError {
+            if case .jobFailed = error { for url in published { await publisher.unpublish(url) } }
+            throw error
+        }
+        // The job is over: the inputs it was submitted with (still published by a persistent server) can go.
+        for url in published { await publisher.unpublish(url) }
+        return got
+    }
+
+    private func fetch(_ job: Job, take number: Int, _ context: ShotContext) async throws -> Generated {
         let destination = URL(fileURLWithPath: context.path(context.file(take: number)))
         let result: GenerationResult
         do {

@@ -30,7 +30,7 @@ struct ShotPipeline {
             generated = try await generation.submit(try inputs.request(for: shot), upstream: inputs.upstream, context)
         case .poll(let id, let status, let response):
             let job = Job(requestID: id, slug: shot.model.slug, statusURL: status, responseURL: response, submittedAt: nil)
-            generated = try await generation.resume(job, context)
+            generated = try await generation.resume(job, published: Self.urls(in: state?.take?.sentBody), context)
         case .postProcess, .done:
             break
         }
@@ -67,5 +67,16 @@ struct ShotPipeline {
                     event: "downloaded", shot: context.shot.id, file: context.file(take: take.number), costUSD: got.costUSD, bytes: got.bytes,
                     take: take.number))
         }
+    }
+
+    /// The http(s) URLs a journaled request body named (strings and lists of strings).
+    static func urls(in body: [String: JSONValue]?) -> [String] {
+        (body ?? [:]).values.flatMap { value -> [String] in
+            switch value {
+            case .string(let s): return [s]
+            case .array(let items): return items.compactMap(\.stringValue)
+            default: return []
+            }
+        }.filter { $0.hasPrefix("http://") || $0.hasPrefix("https://") }
     }
 }

@@ -29,26 +29,32 @@ public struct ChainRunner: Sendable {
     /// `"inf"`.
     public static var jsonEncoder: JSONEncoder { ChainReportWriter.encoder }
 
+    /// Where a frame server serving this run's inputs keeps its publications (`OUT/frameserver.json`).
+    public var frameServerState: String { options.path("frameserver.json") }
+
     /// The journal's path in the out folder.
     public var journalPath: String { options.path("journal.jsonl") }
 
     /// Runs (or resumes) the chain, serving local inputs from a frame server on this machine's loopback interface
-    /// (for a simulator or an API on this machine).
+    /// (for a simulator or an API on this machine). Its publications and port are kept in `OUT/frameserver.json`, so a
+    /// restarted run serves the URLs a still-queued job was submitted with.
     ///
     /// - Throws: see `run(publishingThrough:)`.
     public func run() async throws -> ChainReport {
         let quiet = Logger(label: "shotchain.chain", factory: { _ in SwiftLogNoOpLogHandler() })
-        return try await withFrameServer(FrameServerConfiguration(), logger: quiet) { server in
+        try prepare()
+        return try await withFrameServer(FrameServerConfiguration(stateFile: frameServerState), logger: quiet) { server in
             try await run(publishingThrough: FrameServerPublisher(server: server))
         }
     }
 
-    /// Runs (or resumes) the chain, making local inputs reachable through `publisher`.
+    /// Checks, without writing anything, that the run can start (the journal against the plan, the budget), then
+    /// creates the out folder. A plan that cannot start leaves no out folder behind. Call it before starting anything
+    /// that writes into the out folder (a frame server with its state file there); `run` calls it too.
     ///
-    /// - Throws: `StoryboardError` (naming the shot) or `SegmindError`; everything paid for is journaled first.
-    public func run(publishingThrough publisher: any LocalInputPublisher) async throws -> ChainReport {
-        // Read-only first: a plan that cannot start leaves no out folder behind. (An unknown outcome is looked up in
-        // the request history under the lock before it stops the run.)
+    /// - Throws: `StoryboardError`.
+    public func prepare() throws {
+        // An unknown outcome is looked up in the request history under the lock before it stops the run.
         do { try resumePlan(try RunJournal.read(journalPath)).checkBudget(plan, maxUSD: options.maxCostUSD) } catch StoryboardError.outcomeUnknown {}
         for sub in ["", "shots", "frames"] {
             do {
@@ -58,6 +64,13 @@ public struct ChainRunner: Sendable {
                     path: options.outDirectory, message: "cannot create the out folder (\((error as NSError).localizedDescription))")
             }
         }
+    }
+
+    /// Runs (or resumes) the chain, making local inputs reachable through `publisher`.
+    ///
+    /// - Throws: `StoryboardError` (naming the shot) or `SegmindError`; everything paid for is journaled first.
+    public func run(publishingThrough publisher: any LocalInputPublisher) async throws -> ChainReport {
+        try prepare()
         let lock = try RunLock(folder: options.outDirectory)
         defer { withExtendedLifetime(lock) {} }
         // Again under the lock: another run may have written to the journal since.

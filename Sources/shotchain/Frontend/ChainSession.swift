@@ -47,8 +47,11 @@ struct ChainSession {
             if !issues.isEmpty { throw SegmindError.invalidRequest(slug: plan.shots.first?.model.slug ?? "-", issues: issues) }
             let report = try await AsyncHTTPTransport.withTransport { transport in
                 let client = SegmindClient(configuration: configuration, transport: transport, inspector: HeaderMediaInspector())
-                return try await withFrameServer(try serving.configuration(), logger: Self.quietLogger) { server in
-                    try await ChainRunner(plan: plan, client: client, options: options).run(publishingThrough: FrameServerPublisher(server: server))
+                let runner = ChainRunner(plan: plan, client: client, options: options)
+                try runner.prepare()
+                return try await withFrameServer(try serving.configuration(stateFile: runner.frameServerState), logger: Self.quietLogger) { server in
+                    printError("serving local inputs at \(server.baseURL.absoluteString)/f/... (listening on \(server.localBaseURL.absoluteString))")
+                    return try await runner.run(publishingThrough: FrameServerPublisher(server: server))
                 }
             }
             await simulator?.stop()

@@ -23,10 +23,10 @@ struct LocalInputOptions: ParsableArguments {
     /// The frame server's configuration: `--serve-host`, `--serve-port` and the public base, access log off.
     ///
     /// - Throws: `SegmindError.configuration` when the public base is not an absolute http(s) URL.
-    func configuration() throws -> FrameServerConfiguration {
+    func configuration(stateFile: String? = nil) throws -> FrameServerConfiguration {
         do {
             let base = try publicBase.map { text throws(FrameServerError) in try FrameServerConfiguration.validatedPublicBaseURL(text) }
-            return FrameServerConfiguration(host: serveHost, port: servePort, publicBaseURL: base, logsAccess: false)
+            return FrameServerConfiguration(host: serveHost, port: servePort, publicBaseURL: base, logsAccess: false, stateFile: stateFile)
         } catch {
             throw SegmindError.configuration("frame server for local inputs: \(String(describing: error))")
         }
