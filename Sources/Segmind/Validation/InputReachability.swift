@@ -54,7 +54,7 @@ public struct InputReachability: Sendable {
         let response: TransportResponse
         do {
             response = try await transport.execute(
-                TransportRequest(method: "GET", url: url, headers: [("accept", "\(media)/*"), ("user-agent", "shotchain/0.1")]), timeout: timeout)
+                TransportRequest(method: "GET", url: url, headers: [("accept", "*/*"), ("user-agent", "shotchain/0.1")]), timeout: timeout)
         } catch {
             return "cannot be fetched: \(error)"
         }
