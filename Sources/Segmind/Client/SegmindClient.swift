@@ -74,9 +74,13 @@ public struct SegmindClient: Sendable {
 
     /// One GET of `url`; nil when the answer has a status worth retrying and the wait before the next attempt is over.
     func attemptGET(_ url: String, json: Bool, timeout: Duration, attempt: Int) async throws -> TransportResponse? {
-        let response = try await transport.execute(
-            TransportRequest(method: "GET", url: url, headers: headers(for: url, json: json)), timeout: timeout)
-        debug("GET \(url) -> \(response.status)")
+        try await sendOnce(TransportRequest(method: "GET", url: url, headers: headers(for: url, json: json)), timeout: timeout, attempt: attempt)
+    }
+
+    /// One sending of `request`; nil when the answer has a status worth retrying and the wait before the next attempt is over.
+    func sendOnce(_ request: TransportRequest, timeout: Duration, attempt: Int) async throws -> TransportResponse? {
+        let response = try await transport.execute(request, timeout: timeout)
+        debug("\(request.method) \(request.url) -> \(response.status)")
         return try await waitsToRetry(response, attempt: attempt) ? nil : response
     }
 
@@ -107,7 +111,7 @@ public struct SegmindClient: Sendable {
         return try encoder.encode(body)
     }
 
-    /// Headers for `url`: the key only for the API and history hosts.
+    /// Headers for `url`: the key only for the API, history and storage hosts.
     func headers(for url: String, json: Bool) -> [(String, String)] {
         var h: [(String, String)] = [("accept", json ? "application/json" : "*/*"), ("user-agent", "shotchain/0.1")]
         if json { h.append(("content-type", "application/json")) }
@@ -115,23 +119,34 @@ public struct SegmindClient: Sendable {
         return h
     }
 
-    /// Whether `url` is on the API or the history origin (the only two the key goes to).
+    /// Whether `url` is on the API, the history or the storage origin (the only three the key goes to).
     func sameOrigin(_ url: String) -> Bool {
         guard let a = URL(string: url) else { return false }
-        return [configuration.baseURL, configuration.historyBaseURL].contains { URL(string: $0).map { RedirectPolicy.sameOrigin(a, $0) } ?? false }
+        return [configuration.baseURL, configuration.historyBaseURL, configuration.storageBaseURL].contains {
+            URL(string: $0).map { RedirectPolicy.sameOrigin(a, $0) } ?? false
+        }
     }
 
     func get(_ url: String, requestID: String?) async throws -> (TransportResponse, Data) {
+        try await send(
+            TransportRequest(method: "GET", url: url, headers: headers(for: url, json: true)), timeout: configuration.requestTimeout,
+            requestID: requestID)
+    }
+
+    /// Sends a request that is safe to repeat (a GET, a free upload), retrying transport failures, 429 and 5xx
+    /// gateway errors with the retry policy; returns the first other answer with its body.
+    func send(_ request: TransportRequest, timeout: Duration, requestID: String?) async throws -> (TransportResponse, Data) {
+        let url = request.url
         var attempt = 0
         while true {
             attempt += 1
             let last = attempt >= configuration.retry.maxAttempts
             do {
-                guard let response = try await attemptGET(url, json: true, timeout: configuration.requestTimeout, attempt: attempt) else { continue }
+                guard let response = try await sendOnce(request, timeout: timeout, attempt: attempt) else { continue }
                 return (response, try await response.body.collect())
             } catch let failure as TransportFailure {
-                debug("GET \(url) failed: \(failure)")
-                if last { throw SegmindError.transport(message: redact("GET \(url): \(failure)"), requestID: requestID) }
+                debug("\(request.method) \(url) failed: \(failure)")
+                if last { throw SegmindError.transport(message: redact("\(request.method) \(url): \(failure)"), requestID: requestID) }
                 try await clock.sleep(seconds: configuration.retry.backoff(afterAttempt: attempt, random: random()))
             }
         }

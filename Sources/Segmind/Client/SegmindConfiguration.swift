@@ -26,7 +26,10 @@ public struct SegmindConfiguration: Sendable {
     public let baseURL: String
     /// The request-history host root, such as `https://api.spotprod.segmind.com` (the simulator's base URL in a simulated run).
     public let historyBaseURL: String
-    /// The key, sent as `x-api-key` to the API and history hosts only.
+    /// The storage host root local inputs are uploaded to (`POST <storageBaseURL>/upload-asset`), such as
+    /// `https://workflows-api.segmind.com`.
+    public let storageBaseURL: String
+    /// The key, sent as `x-api-key` to the API, history and storage hosts only.
     public let apiKey: APIKey
     /// Time limit for a submit (POST /v2).
     public var submitTimeout: Duration = .seconds(60)
@@ -41,18 +44,26 @@ public struct SegmindConfiguration: Sendable {
     public static let defaultBaseURL = "https://api.segmind.com"
     /// The default request-history host.
     public static let defaultHistoryBaseURL = "https://api.spotprod.segmind.com"
+    /// The default storage host.
+    public static let defaultStorageBaseURL = "https://workflows-api.segmind.com"
 
-    /// Creates a configuration from a base URL (a trailing `/v1` or `/v2` and slashes are stripped) and a history base URL.
+    /// Creates a configuration from a base URL (a trailing `/v1` or `/v2` and slashes are stripped), a history base URL
+    /// and a storage base URL.
     ///
     /// - Throws: `SegmindError.configuration` when a URL is not an absolute http(s) URL, or plain http to another machine.
     public init(
-        baseURL: String = SegmindConfiguration.defaultBaseURL, historyBaseURL: String = SegmindConfiguration.defaultHistoryBaseURL, apiKey: APIKey
+        baseURL: String = SegmindConfiguration.defaultBaseURL, historyBaseURL: String = SegmindConfiguration.defaultHistoryBaseURL,
+        storageBaseURL: String = SegmindConfiguration.defaultStorageBaseURL, apiKey: APIKey
     ) throws {
         self.baseURL = try Self.normalise(baseURL)
-        do { self.historyBaseURL = try Self.normalise(historyBaseURL) } catch SegmindError.configuration(let m) {
-            throw SegmindError.configuration("history " + m)
-        }
+        self.historyBaseURL = try Self.normalise(historyBaseURL, naming: "history")
+        self.storageBaseURL = try Self.normalise(storageBaseURL, naming: "storage")
         self.apiKey = apiKey
+    }
+
+    /// `normalise(raw)` with `what` in front of its error message.
+    static func normalise(_ raw: String, naming what: String) throws -> String {
+        do { return try normalise(raw) } catch SegmindError.configuration(let m) { throw SegmindError.configuration(what + " " + m) }
     }
 
     /// Normalises a base URL: strips trailing slashes and a trailing `/v1` or `/v2`.
@@ -82,11 +93,12 @@ public struct SegmindConfiguration: Sendable {
 
     /// Reads the key from `apiKeyFile` when given, else from `SEGMIND_API_KEY`, the base URL from
     /// `baseURL`, else `SEGMIND_BASE_URL`, else the default, and the history base URL from `historyURL`, else
-    /// `SEGMIND_HISTORY_URL`, else the default.
+    /// `SEGMIND_HISTORY_URL`, else the default, and the storage base URL from `storageURL`, else `SEGMIND_STORAGE_URL`,
+    /// else the default.
     ///
     /// - Throws: `SegmindError.configuration` naming the missing or unreadable source (never the key).
     public static func resolve(
-        baseURL: String?, apiKeyFile: String?, environment: [String: String], historyURL: String? = nil
+        baseURL: String?, apiKeyFile: String?, environment: [String: String], historyURL: String? = nil, storageURL: String? = nil
     ) throws -> SegmindConfiguration {
         let key: String
         if let path = apiKeyFile {
@@ -105,7 +117,8 @@ public struct SegmindConfiguration: Sendable {
         }
         return try SegmindConfiguration(
             baseURL: baseURL ?? environment["SEGMIND_BASE_URL"] ?? defaultBaseURL,
-            historyBaseURL: historyURL ?? environment["SEGMIND_HISTORY_URL"] ?? defaultHistoryBaseURL, apiKey: apiKey)
+            historyBaseURL: historyURL ?? environment["SEGMIND_HISTORY_URL"] ?? defaultHistoryBaseURL,
+            storageBaseURL: storageURL ?? environment["SEGMIND_STORAGE_URL"] ?? defaultStorageBaseURL, apiKey: apiKey)
     }
 }
 
