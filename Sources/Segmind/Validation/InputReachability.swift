@@ -36,6 +36,14 @@ public struct InputReachability: Sendable {
         if !issues.isEmpty { throw SegmindError.invalidRequest(slug: request.model.slug, issues: issues) }
     }
 
+    /// As `check(_:ownURLs:)` for the URL inputs `parameters` gives `model` (the other parameters are ignored): for a
+    /// plan whose later shots' requests are not complete yet.
+    ///
+    /// - Throws: `SegmindError.invalidRequest` naming each unusable URL.
+    public func check(model: ModelSpec, parameters: [String: JSONValue]) async throws {
+        try await check(ValidatedRequest(model: model, body: parameters, localInputs: [], estimatedUSD: nil))
+    }
+
     /// The image and video URLs in the body: (parameter name, URL, "image" or "video").
     static func inputURLs(of request: ValidatedRequest) -> [(String, String, String)] {
         request.model.parameters.flatMap { spec -> [(String, String, String)] in

@@ -17,6 +17,9 @@ public struct ChainRunner: Sendable {
     public let client: SegmindClient
     /// The options.
     public let options: ChainOptions
+    /// When set, every input URL the storyboard names is fetched as the service would fetch it before anything is
+    /// submitted; an unusable one stops the run naming the shot, the parameter and the URL.
+    public var reachability: InputReachability?
 
     /// Creates a runner.
     public init(plan: ChainPlan, client: SegmindClient, options: ChainOptions) {
@@ -93,6 +96,7 @@ public struct ChainRunner: Sendable {
             let redo = options.redo.contains(stale.id) && stale.reason.hasPrefix("--redo")
             try journal.append(JournalRecord(event: "regenerate", shot: stale.id, message: redo ? "redo" : stale.reason))
         }
+        try await checkReachable(resume)
         let records = try RunJournal.read(journalPath)
         resume.refetchMissingDownloads(records, in: options.outDirectory)
         let states = RunJournal.states(records)
@@ -122,6 +126,23 @@ public struct ChainRunner: Sendable {
             let listed = changed.map { id in stale.first { $0.id == id } ?? StaleShot(id: id, reason: "no longer in the storyboard") }
             let cost = plan.shots.filter { changed.contains($0.id) }.map(\.estimatedUSD).reduce(0, +)
             throw StoryboardError.regenerationNeeded(path: path, shots: listed, estimatedUSD: cost)
+        }
+    }
+
+    /// Fetches the storyboard's input URLs of every shot still to be submitted, before the first submit.
+    private func checkReachable(_ resume: ResumePlan) async throws {
+        guard let reachability else { return }
+        for shot in plan.shots where resume.actions[shot.id] == .submit {
+            var urls: [String: JSONValue] = [:]
+            for case (let parameter, .url(let url)) in shot.inputs { ChainPlan.add(&urls, parameter, .string(url), model: shot.model) }
+            guard !urls.isEmpty else { continue }
+            do { try await reachability.check(model: shot.model, parameters: urls) } catch SegmindError.invalidRequest(_, let issues) {
+                throw StoryboardError.invalid(
+                    path: plan.storyboard.path,
+                    issues: issues.map {
+                        StoryboardIssue(shot: shot.id, field: $0.parameter, message: "not reachable: \($0.message); nothing was sent")
+                    })
+            }
         }
     }
 

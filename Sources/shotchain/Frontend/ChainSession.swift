@@ -35,20 +35,30 @@ struct ChainSession {
         defer { board?.flush() }
         do {
             let configuration =
-                try simulator.map { try SegmindConfiguration(baseURL: $0.baseURL, historyBaseURL: $0.baseURL, apiKey: APIKey("simulated")) }
-                ?? service.configuration()
+                try simulator.map {
+                    try SegmindConfiguration(baseURL: $0.baseURL, historyBaseURL: $0.baseURL, storageBaseURL: $0.baseURL, apiKey: APIKey("simulated"))
+                } ?? service.configuration()
+            let mode = serving.resolvedMode(serviceBaseURL: configuration.baseURL)
             let locals = plan.shots.flatMap { shot in
                 shot.inputs.compactMap { input -> LocalInput? in
                     if case .url = input.source { return nil }
                     return LocalInput(parameter: input.parameter, path: input.source.description)
                 }
             }
-            let issues = LocalInputServing(options: serving).problems(inputs: locals, serviceBaseURL: configuration.baseURL, noWait: false)
+            let issues =
+                mode == .serve
+                ? LocalInputServing(options: serving).problems(inputs: locals, serviceBaseURL: configuration.baseURL, noWait: false) : []
             if !issues.isEmpty { throw SegmindError.invalidRequest(slug: plan.shots.first?.model.slug ?? "-", issues: issues) }
             let report = try await AsyncHTTPTransport.withTransport { transport in
                 let client = SegmindClient(configuration: configuration, transport: transport, inspector: HeaderMediaInspector())
-                let runner = ChainRunner(plan: plan, client: client, options: options)
+                var runner = ChainRunner(plan: plan, client: client, options: options)
+                runner.reachability = InputReachability(transport: transport)
                 try runner.prepare()
+                if mode == .upload {
+                    printError("local inputs: uploaded to Segmind storage at \(configuration.storageBaseURL) (each file once per run folder)")
+                    let ledger = UploadLedger(path: (options.outDirectory as NSString).appendingPathComponent("uploads.jsonl"))
+                    return try await runner.run(publishingThrough: StorageUploader(client: client, cache: ledger))
+                }
                 return try await withFrameServer(try serving.configuration(stateFile: runner.frameServerState), logger: Self.quietLogger) { server in
                     printError("serving local inputs at \(server.baseURL.absoluteString)/f/... (listening on \(server.localBaseURL.absoluteString))")
                     return try await runner.run(publishingThrough: FrameServerPublisher(server: server))

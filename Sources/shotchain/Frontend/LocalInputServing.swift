@@ -7,6 +7,23 @@ import Storyboard
 
 /// How `generate` serves local input files: the in-process frame server's address and the base its URLs are minted on.
 struct LocalInputOptions: ParsableArguments {
+    /// How local files become URLs the service can fetch.
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        /// `serve` when the API is on this machine or a public URL is given, else `upload`.
+        case auto
+        /// Upload to Segmind storage (needs no tunnel or public host).
+        case upload
+        /// Serve from this machine's frame server.
+        case serve
+    }
+
+    @Option(
+        name: .customLong("inputs"),
+        help: ArgumentHelp(
+            "How local files reach the service: upload (Segmind storage), serve (this machine's frame server), or auto (serve when the API is on this machine or --public-url is given, else upload).",
+            valueName: "mode"))
+    var mode: Mode = .auto
+
     @Option(
         name: .customLong("public-url"),
         help: ArgumentHelp(
@@ -30,6 +47,12 @@ struct LocalInputOptions: ParsableArguments {
         } catch {
             throw SegmindError.configuration("frame server for local inputs: \(String(describing: error))")
         }
+    }
+
+    /// The mode to use against the API at `serviceBaseURL`.
+    func resolvedMode(serviceBaseURL: String) -> Mode {
+        guard mode == .auto else { return mode }
+        return SegmindConfiguration.isLoopback(serviceBaseURL) || publicBase != nil ? .serve : .upload
     }
 
     /// `--public-url`, else a non-empty `SHOTCHAIN_PUBLIC_URL`.

@@ -36,10 +36,17 @@ struct ServiceOptions: ParsableArguments {
             "Request-history host root (default: $SEGMIND_HISTORY_URL, else https://api.spotprod.segmind.com).", valueName: "url"))
     var historyURL: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Segmind storage host root for uploads (default: $SEGMIND_STORAGE_URL, else https://workflows-api.segmind.com).", valueName: "url"))
+    var storageURL: String?
+
     /// The configuration from the options and the environment.
     func configuration() throws -> SegmindConfiguration {
         try SegmindConfiguration.resolve(
-            baseURL: baseURL, apiKeyFile: apiKeyFile, environment: ProcessInfo.processInfo.environment, historyURL: historyURL)
+            baseURL: baseURL, apiKeyFile: apiKeyFile, environment: ProcessInfo.processInfo.environment, historyURL: historyURL,
+            storageURL: storageURL)
     }
 }
 
