@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages shotchain needs (FFmpeg's libraries and headers, pkg-config) and the
-# ffmpeg CLI (and curl) used by the tests as independent oracles. Safe to run again; does nothing when all are present.
+# ffmpeg CLI (and curl) used by the tests as independent oracles, and the official Python SDK (segmind 1.3.0) in
+# .build/sdk-venv for the simulator's SDK test. Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev zlib1g-dev pkg-config ffmpeg curl)
+packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev zlib1g-dev pkg-config ffmpeg curl python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,3 +17,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (install Swift 6 first)" >&2; exit 1; }
+
+# The simulator's upload test runs the official SDK against it (Tests/SegmindSimulatorTests/OfficialSDKTests.swift).
+venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.build/sdk-venv"
+if ! "$venv/bin/python" -c 'import segmind, sys; sys.exit(segmind.__version__ != "1.3.0")' 2>/dev/null; then
+    echo "setup: installing segmind==1.3.0 into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check segmind==1.3.0
+fi

@@ -15,7 +15,8 @@ import ServiceLifecycle
 /// await simulator.stop()
 /// ```
 public final class SegmindSimulator: Sendable {
-    /// The host root, `http://127.0.0.1:PORT`: v1 at `/v1/<slug>`, v2 at `/v2/<slug>`, outputs at `/files/<id>/<name>`.
+    /// The host root, `http://127.0.0.1:PORT`: v1 at `/v1/<slug>`, v2 at `/v2/<slug>`, outputs at `/files/<id>/<name>`,
+    /// uploads at `/upload-asset`, served at `/assets/<id>/<name>`.
     public let baseURL: String
     /// The configuration it runs with.
     public let configuration: SimulatorConfiguration
@@ -111,6 +112,16 @@ public final class SegmindSimulator: Sendable {
     /// Every request answered or dropped so far, in order.
     public func requestLog() async -> [SimulatorLogEntry] {
         await state.log
+    }
+
+    /// Every input URL that could not be fetched or used, oldest first, so a test can assert that none failed.
+    public func failedFetches() async -> [FailedFetch] {
+        await state.failedFetches
+    }
+
+    /// Files stored by `POST /upload-asset` so far (one per data URL).
+    public func uploadCount() async -> Int {
+        await state.uploadCount
     }
 
     /// Forgets every request record now, as if the TTL had passed (status and result then answer 404).

@@ -26,11 +26,17 @@ public struct SimulatorConfiguration: Sendable {
     /// The folder of `<slug>.json` model files to serve; nil serves the catalog built into shotchain (`presets/models`).
     /// Adding a model there is adding a file.
     public var modelsDirectory: URL?
+    /// The JSON shape `POST /upload-asset` answers with (default `file_urls`, the official SDK's).
+    public var uploadAnswer: UploadAnswer
+    /// The most decoded bytes one `POST /upload-asset` may carry (default 200 MB); more answers 413.
+    public var maxUploadBytes: Int
 
     /// Creates a configuration; every parameter has the default the `simulate` command uses.
     public init(
         host: String = "127.0.0.1", port: Int = 0, latency: Double = 0, faults: FaultSpec = FaultSpec(), seed: UInt64 = 1,
-        credits: Double = 1000, ttl: Double = 3600, scale: Double = 1.0, apiKey: String? = nil, inputTimeout: Double = 30, modelsDirectory: URL? = nil
+        credits: Double = 1000, ttl: Double = 3600, scale: Double = 1.0, apiKey: String? = nil, inputTimeout: Double = 30,
+        modelsDirectory: URL? = nil,
+        uploadAnswer: UploadAnswer = .fileURLs, maxUploadBytes: Int = 200 << 20
     ) {
         self.host = host
         self.port = port
@@ -43,6 +49,8 @@ public struct SimulatorConfiguration: Sendable {
         self.apiKey = apiKey
         self.inputTimeout = inputTimeout
         self.modelsDirectory = modelsDirectory
+        self.uploadAnswer = uploadAnswer
+        self.maxUploadBytes = maxUploadBytes
     }
 
     /// Checks every value, throwing ``SimulatorError/invalidConfiguration(_:)`` naming the bad one.
@@ -54,6 +62,9 @@ public struct SimulatorConfiguration: Sendable {
         guard scale > 0 && scale <= 4 else { throw .invalidConfiguration("--scale \(scale) must be above 0 and at most 4") }
         if let apiKey, apiKey.isEmpty { throw .invalidConfiguration("--api-key must not be empty") }
         guard inputTimeout > 0 && inputTimeout.isFinite else { throw .invalidConfiguration("input timeout \(inputTimeout) must be positive") }
+        guard maxUploadBytes > 0 && maxUploadBytes <= 1 << 32 else {
+            throw .invalidConfiguration("upload limit \(maxUploadBytes) must be between 1 byte and 4 GB")
+        }
         guard !host.isEmpty else { throw .invalidConfiguration("--host must not be empty") }
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import SegmindSimulator
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// A finished HTTP exchange.
@@ -80,20 +81,27 @@ final class InputServer: Sendable {
     let baseURL: String
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let fetchLog: FetchLog
 
-    private init(baseURL: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(baseURL: String, group: ServiceGroup, task: Task<Void, any Error>, fetchLog: FetchLog) {
         self.baseURL = baseURL
         self.group = group
         self.task = task
+        self.fetchLog = fetchLog
     }
+
+    /// Every request received, with the time it arrived.
+    var fetches: [(path: String, time: Date)] { fetchLog.entries }
 
     /// Serves the files of `directory` at `/<name>`.
     static func start(directory: URL) async throws -> InputServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let log = FetchLog()
         var logger = Logger(label: "input-server")
         logger.logLevel = .critical
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in
+                log.append(request.uri.path)
                 let name = String(request.uri.path.dropFirst())
                 guard !name.contains("/"), let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
                 else { return Response(status: .notFound) }
@@ -110,7 +118,7 @@ final class InputServer: Sendable {
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        return InputServer(baseURL: "http://127.0.0.1:\(port)", group: group, task: task)
+        return InputServer(baseURL: "http://127.0.0.1:\(port)", group: group, task: task, fetchLog: log)
     }
 
     func url(_ name: String) -> String { "\(baseURL)/\(name)" }
@@ -119,6 +127,15 @@ final class InputServer: Sendable {
         await group.triggerGracefulShutdown()
         _ = await task.result
     }
+}
+
+/// The requests an ``InputServer`` received, with their arrival times.
+final class FetchLog: Sendable {
+    private let storage = Mutex<[(path: String, time: Date)]>([])
+
+    func append(_ path: String) { storage.withLock { $0.append((path, Date())) } }
+
+    var entries: [(path: String, time: Date)] { storage.withLock { $0 } }
 }
 
 /// One status poll with the wall-clock times it was sent and answered.

@@ -23,6 +23,14 @@ extension Response {
         return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: buffer))
     }
 
+    /// A 200 response carrying file bytes.
+    static func bytes(_ data: Data, contentType: String, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = contentType
+        fields[.contentLength] = String(data.count)
+        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     /// `{"error": message}` with a status.
     static func error(_ status: Int, _ message: String, headers: HTTPFields = [:]) -> Response {
         json(status, ["error": .string(message)], headers: headers)

@@ -11,8 +11,11 @@ struct SimulatorRequestContext: RequestContext {
         self.channel = source.channel
     }
 
-    /// Bodies up to 10 MB (submit bodies are small JSON).
-    var maxUploadSize: Int { 10 << 20 }
+    /// JSON API bodies up to 10 MB (submit bodies are small JSON; `/upload-asset` has its own, configured limit).
+    static let maxJSONBody = 10 << 20
+
+    /// Hummingbird's own decoding limit, the same as ``maxJSONBody``.
+    var maxUploadSize: Int { Self.maxJSONBody }
 }
 
 /// Thrown after the connection was closed on purpose (a `drop` or `truncate` fault).

@@ -17,6 +17,8 @@ struct SimulatorService: Sendable {
     let configuration: SimulatorConfiguration
     /// The models served, by slug, as read from the catalog folder.
     let models: [String: SimulatedModel]
+    /// Where `POST /upload-asset` stores files (inside the simulator's output folder, deleted on stop).
+    var assetsDirectory: URL { runner.renderer.directory.appendingPathComponent("assets") }
 
     /// Answers one request, logging it; a `drop` fault closes the connection instead.
     func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
@@ -54,6 +56,12 @@ struct SimulatorService: Sendable {
             guard method == .get else { return .respond(.methodNotAllowed(allowed: "GET"), fault: nil) }
             if let denied = authenticationFailure(request) { return .respond(denied, fault: nil) }
             return .respond(await parts.count == 3 ? historyRow(id: parts[2]) : historyList(query: request.uri.query), fault: nil)
+        case 1 where parts[0] == "upload-asset":
+            guard method == .post else { return .respond(.methodNotAllowed(allowed: "POST"), fault: nil) }
+            return await upload(request)
+        case 3 where parts[0] == "assets":
+            guard method == .get else { return .respond(.methodNotAllowed(allowed: "GET"), fault: nil) }
+            return await asset(id: parts[1], name: parts[2])
         case 3 where parts[0] == "files":
             guard method == .get else { return .respond(.methodNotAllowed(allowed: "GET"), fault: nil) }
             return await file(id: parts[1], name: parts[2])
@@ -65,7 +73,7 @@ struct SimulatorService: Sendable {
     // MARK: Authentication and faults
 
     /// A 401 response when the request carries no acceptable `x-api-key`.
-    private func authenticationFailure(_ request: Request) -> Response? {
+    func authenticationFailure(_ request: Request) -> Response? {
         let key = request.headers[.apiKey] ?? ""
         if key.isEmpty {
             if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer") {
@@ -113,7 +121,7 @@ struct SimulatorService: Sendable {
                 return faultReply(fault)
             }
         }
-        var buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        var buffer = try await request.body.collect(upTo: SimulatorRequestContext.maxJSONBody)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         guard contentType.hasPrefix("application/json"), let body = JSONValue.parse(bytes) else {
@@ -170,14 +178,12 @@ struct SimulatorService: Sendable {
                 return .respond(.error(500, "Internal Server Error"), fault: nil)
             }
             var headers = HTTPFields()
-            headers[.contentType] = file.contentType
-            headers[.contentLength] = String(data.count)
             headers[.cost] = dollarText(current.costMillis)
             headers[.remainingCredits] = dollarText(current.remainingMillisAfter)
             headers[.requestID] = current.id
             headers[.generationTime] = String(roundedSeconds(totalSeconds(current)))
             headers[.seedValue] = String(current.generationSeed)
-            return .respond(Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))), fault: nil)
+            return .respond(.bytes(data, contentType: file.contentType, headers: headers), fault: nil)
         }
     }
 
@@ -284,6 +290,6 @@ struct SimulatorService: Sendable {
             }
             return .respond(Response(status: .ok, headers: headers, body: body), fault: "truncate")
         }
-        return .respond(Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))), fault: nil)
+        return .respond(.bytes(data, contentType: file.contentType), fault: nil)
     }
 }

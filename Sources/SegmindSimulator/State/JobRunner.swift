@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 
-/// Runs one accepted job off the server's event loops: fetches every input URL, renders the output, stores it.
+/// Runs one accepted job off the server's event loops: once the job is PROCESSING (a third of the latency after the
+/// submit, as Segmind fetches while the job runs), fetches every input URL, renders the output, stores it.
 struct JobRunner: Sendable {
     let state: SimulatorState
     let fetcher: InputFetcher
@@ -34,9 +35,26 @@ struct JobRunner: Sendable {
         let request = record.request
         var inputs: [String: InputMedia] = [:]
         let limits = request.model.spec.inputLimits
+        if !request.inputURLs.isEmpty {
+            // Nothing is fetched while the job is QUEUED: a URL that dies right after the submit fails the job.
+            let processing = record.submittedAt + .seconds(state.configuration.latency / 3)
+            if ContinuousClock.now < processing {
+                do {
+                    try await Task.sleep(until: processing, clock: .continuous)
+                } catch {
+                    throw InputProblem(message: "the job was cancelled before its inputs were fetched")
+                }
+            }
+        }
         for input in request.inputURLs {
             let maxBytes = input.isVideo ? limits.video?.maxBytes : limits.image?.maxBytes
-            inputs[input.parameter] = try await fetcher.fetch(input.url, parameter: input.parameter, expectVideo: input.isVideo, maxBytes: maxBytes)
+            do {
+                inputs[input.parameter] = try await fetcher.fetch(
+                    input.url, parameter: input.parameter, expectVideo: input.isVideo, maxBytes: maxBytes)
+            } catch {
+                await state.recordFailedFetch(FailedFetch(requestID: record.id, url: input.url, reason: error.message, time: Date()))
+                throw error
+            }
         }
         let job = RenderJob(id: record.id, request: request, inputs: inputs, scale: state.configuration.scale)
         let renderer = self.renderer

@@ -60,6 +60,10 @@ actor SimulatorState {
     private(set) var creditsMillis: Int
     private var records: [String: JobRecord] = [:]
     private var files: [String: OutputFile] = [:]
+    /// Files stored by `POST /upload-asset`, by their random id.
+    private var assets: [String: OutputFile] = [:]
+    /// Input URLs that could not be used, oldest first.
+    private(set) var failedFetches: [FailedFetch] = []
     /// The request history, oldest first: never expired by the TTL.
     private(set) var history: [HistoryRow] = []
     private var counters: [RollStream: UInt64] = [:]
@@ -135,6 +139,14 @@ actor SimulatorState {
     func forgetHistory() { history.removeAll() }
 
     func file(_ id: String) -> OutputFile? { files[id] }
+
+    func storeAsset(_ file: OutputFile) { assets[file.id] = file }
+
+    func asset(_ id: String) -> OutputFile? { assets[id] }
+
+    var uploadCount: Int { assets.count }
+
+    func recordFailedFetch(_ failure: FailedFetch) { failedFetches.append(failure) }
 
     func submissionCount(slug: String?) -> Int {
         if let slug { return submissions[slug, default: 0] }
