@@ -90,7 +90,7 @@ let package = Package(
             dependencies: ["FrameServer", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport", "SegmindSimulator"]),
         .testTarget(name: "HostileHeaderTests", dependencies: ["MediaFormat", "MediaKit", "Segmind", "FrameServer", "MediaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

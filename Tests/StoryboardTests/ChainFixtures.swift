@@ -46,7 +46,8 @@ func withSimulator<T: Sendable>(
     do {
         let result = try await AsyncHTTPTransport.withTransport { transport in
             let configuration = try SegmindConfiguration(
-                baseURL: simulator.baseURL, historyBaseURL: history ? simulator.baseURL : "http://127.0.0.1:1", apiKey: APIKey(apiKey))
+                baseURL: simulator.baseURL, historyBaseURL: history ? simulator.baseURL : "http://127.0.0.1:1", storageBaseURL: simulator.baseURL,
+                apiKey: APIKey(apiKey))
             return try await body(simulator, SegmindClient(configuration: configuration, transport: transport))
         }
         await simulator.stop()

@@ -249,3 +249,28 @@ import Testing
         #expect(await sim.submissionCount() == submitted.count)
     }
 }
+
+@Test func uploadedInputsNeedNoFrameServerAndEachFileIsUploadedOncePerRunFolder() async throws {
+    let (plan, dir) = try threeShotPlan()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    try await withSimulator { sim, client in
+        let options = ChainOptions(outDirectory: out, pollInterval: 0.05)
+        let ledger = UploadLedger(path: out + "/uploads.jsonl")
+        let report = try await ChainRunner(plan: plan, client: client, options: options)
+            .run(publishingThrough: StorageUploader(client: client, cache: ledger))
+        #expect(report.shots.count == 3)
+        // start.png, end.png, and the last frames of a and b: four distinct files, four uploads.
+        #expect(await sim.uploadCount() == 4)
+        let bodies = try RunJournal.read(out + "/journal.jsonl").filter { $0.event == "submitting" }.compactMap(\.body)
+        let urls = bodies.flatMap { ShotPipeline.urls(in: $0) }
+        #expect(urls.count == 4)
+        #expect(urls.allSatisfy { $0.hasPrefix(sim.baseURL + "/assets/") }, "\(urls)")
+        #expect(await sim.failedFetches().isEmpty)
+        // Again, with a fresh ledger object on the same folder: nothing is uploaded twice.
+        _ = try await ChainRunner(plan: plan, client: client, options: ChainOptions(outDirectory: out, pollInterval: 0.05))
+            .run(publishingThrough: StorageUploader(client: client, cache: UploadLedger(path: out + "/uploads.jsonl")))
+        #expect(await sim.uploadCount() == 4)
+        #expect(await sim.submissionCount() == 3)
+    }
+}
