@@ -77,10 +77,10 @@ private func demoFolder() throws -> URL {
     var environment = ProcessInfo.processInfo.environment
     environment["SEGMIND_API_KEY"] = "test-key-not-sent"
     environment["SHOTCHAIN_PUBLIC_URL"] = nil
-    // 192.0.2.1 (TEST-NET-1) is never contacted: the check comes before any request.
+    // Serving from loopback to an API elsewhere: refused before any request (192.0.2.1, TEST-NET-1, is never contacted).
     let run = try runProcess(
-        exe, ["chain", "demo.yaml", "--base-url", "https://192.0.2.1", "--progress", "never"], environment: environment, currentDirectory: dir,
-        check: false)
+        exe, ["chain", "demo.yaml", "--base-url", "https://192.0.2.1", "--inputs", "serve", "--progress", "never"], environment: environment,
+        currentDirectory: dir, check: false)
     #expect(run.status == 2, "\(run.stderrText)")
     #expect(run.stderrText.contains("--public-url"), "\(run.stderrText)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo-out/journal.jsonl").path))
@@ -115,4 +115,23 @@ private func demoFolder() throws -> URL {
         check: false)
     #expect(priced.status == 1)
     #expect(priced.stderrText.contains("estimated cost $1.42 is above --max-cost $0.5"), "\(priced.stderrText)")
+}
+
+@Test func aStoryboardNamingAnUnreachableInputURLStopsBeforeAnySubmit() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // Port 1 on loopback: nothing listens there, as for a typo'd or expired link.
+    try """
+    defaults: {model: kling-o3-image2video, mode: std, duration: 3}
+    shots:
+      - {id: a, prompt: one, start_image: demo-start.png}
+      - {id: b, prompt: two, start_image: "http://127.0.0.1:1/missing.png"}
+    """.write(to: dir.appendingPathComponent("bad-url.yaml"), atomically: true, encoding: .utf8)
+    let run = try runProcess(
+        try shotchainExecutable(), ["chain", "bad-url.yaml", "--simulate", "--out", "out", "--progress", "never"], currentDirectory: dir, check: false
+    )
+    #expect(run.status == 2, "\(run.stderrText)")
+    #expect(run.stderrText.contains("shot b, image_url: not reachable: http://127.0.0.1:1/missing.png"), "\(run.stderrText)")
+    let journal = (try? String(contentsOf: dir.appendingPathComponent("out/journal.jsonl"), encoding: .utf8)) ?? ""
+    #expect(!journal.contains("submitting"))
 }

@@ -139,9 +139,10 @@ struct LocalInputCLITests {
         #expect(noWaitPublic.status == 2 && noWaitPublic.stderrText.contains("--no-wait"))
         #expect(await simulator.submissionCount() == 0)
 
-        // A hosted API cannot reach a loopback server: refused without any network call, options explained.
+        // A hosted API cannot reach a loopback server: serving is refused without any network call, options explained.
+        // (The default against a hosted API is to upload instead: `--inputs auto`.)
         let remote = try await runCLI(
-            ["generate"] + input + ["-o", dir.appendingPathComponent("x.mp4").path, "--base-url", "https://api.segmind.com"])
+            ["generate"] + input + ["-o", dir.appendingPathComponent("x.mp4").path, "--base-url", "https://api.segmind.com", "--inputs", "serve"])
         #expect(remote.status == 2)
         for text in ["--base-url: https://api.segmind.com cannot fetch a local input start_image_url", "--public-url", "upload"] {
             #expect(remote.stderrText.contains(text), "\(remote.stderrText)")

@@ -47,7 +47,8 @@ struct GenerateArguments {
     func validated(model: ModelSpec, serving: LocalInputServing, baseURL: String?, noWait: Bool) throws -> ValidatedRequest {
         let environment = ProcessInfo.processInfo.environment
         let serviceBase = try? SegmindConfiguration.normalise(baseURL ?? environment["SEGMIND_BASE_URL"] ?? SegmindConfiguration.defaultBaseURL)
-        let servingProblems = serving.problems(inputs: localInputs, serviceBaseURL: serviceBase, noWait: noWait)
+        let uploading = serving.options.resolvedMode(serviceBaseURL: serviceBase ?? SegmindConfiguration.defaultBaseURL) == .upload
+        let servingProblems = uploading ? [] : serving.problems(inputs: localInputs, serviceBaseURL: serviceBase, noWait: noWait)
         let validated: ValidatedRequest
         do {
             validated = try RequestValidator().validate(model: model, parameters: parameters, localInputs: localInputs)

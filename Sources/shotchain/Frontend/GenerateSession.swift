@@ -23,7 +23,16 @@ struct GenerateSession {
         let terminal = StandardErrorTerminal(progress: progress, environment: ProcessInfo.processInfo.environment)
         let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
         try await AsyncHTTPTransport.withTransport { transport in
-            try await serving.run(validated, announce: { if !json { printError($0) } }) { request in
+            if !validated.localInputs.isEmpty && serving.options.resolvedMode(serviceBaseURL: configuration.baseURL) == .upload {
+                if !json {
+                    printError("uploading \(validated.localInputs.count) local input(s) to Segmind storage at \(configuration.storageBaseURL)")
+                }
+                let uploader = StorageUploader(client: SegmindClient(configuration: configuration, transport: transport))
+                return try await uploader.withPublishedInputs(of: validated) { request in
+                    try await send(request, model: model, transport: transport, configuration: configuration, board: board, destination: destination)
+                }
+            }
+            return try await serving.run(validated, announce: { if !json { printError($0) } }) { request in
                 try await send(request, model: model, transport: transport, configuration: configuration, board: board, destination: destination)
             }
         }
