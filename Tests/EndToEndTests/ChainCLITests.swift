@@ -135,3 +135,16 @@ private func demoFolder() throws -> URL {
     let journal = (try? String(contentsOf: dir.appendingPathComponent("out/journal.jsonl"), encoding: .utf8)) ?? ""
     #expect(!journal.contains("submitting"))
 }
+
+@Test func aPublicURLThatDoesNotReachTheFrameServerStopsBeforeAnySubmit() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // Nothing listens on loopback port 1: a tunnel that is not up.
+    let run = try runProcess(
+        try shotchainExecutable(), ["chain", "demo.yaml", "--simulate", "--public-url", "http://127.0.0.1:1", "--out", "out", "--progress", "never"],
+        currentDirectory: dir, check: false)
+    #expect(run.status == 2, "\(run.stderrText)")
+    #expect(run.stderrText.contains("--public-url http://127.0.0.1:1 does not reach this machine's frame server"), "\(run.stderrText)")
+    let journal = (try? String(contentsOf: dir.appendingPathComponent("out/journal.jsonl"), encoding: .utf8)) ?? ""
+    #expect(!journal.contains("submitting"))
+}

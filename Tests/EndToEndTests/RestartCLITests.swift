@@ -6,7 +6,8 @@ import Testing
 /// `kill -9` of a chain while its first shot is QUEUED, then an immediate restart: the restarted run serves the
 /// same input URLs at the same address (the frame server's state file in the run folder), so the service's fetch
 /// while PROCESSING never fails, and nothing is paid twice.
-@Test func aKilledChainRestartedAtOnceKeepsEveryQueuedJobsInputsFetchable() async throws {
+@Test(.serialized, arguments: [false, true])
+func aKilledChainRestartedAtOnceKeepsEveryQueuedJobsInputsFetchable(tunnel: Bool) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -26,7 +27,12 @@ import Testing
     var environment = ProcessInfo.processInfo.environment
     environment["SEGMIND_API_KEY"] = "restart-test-key"
     environment["SEGMIND_HISTORY_URL"] = simulator.baseURL
-    let arguments = ["chain", "board.yaml", "--base-url", simulator.baseURL, "--out", out, "--progress", "never"]
+    var arguments = ["chain", "board.yaml", "--base-url", simulator.baseURL, "--out", out, "--progress", "never"]
+    if tunnel {
+        // Serve mode with a fixed port and a public URL in front of it (here the same address, as a tunnel would be).
+        let port = Int.random(in: 30000...39999)
+        arguments += ["--inputs", "serve", "--serve-port", String(port), "--public-url", "http://127.0.0.1:\(port)"]
+    }
     let first = Process()
     first.executableURL = URL(fileURLWithPath: exe)
     first.arguments = arguments

@@ -61,6 +61,9 @@ struct ChainSession {
                 }
                 return try await withFrameServer(try serving.configuration(stateFile: runner.frameServerState), logger: Self.quietLogger) { server in
                     printError("serving local inputs at \(server.baseURL.absoluteString)/f/... (listening on \(server.localBaseURL.absoluteString))")
+                    if serving.publicBase != nil && !locals.isEmpty {
+                        try await TunnelProbe.check(server, transport: transport, folder: options.outDirectory)
+                    }
                     return try await runner.run(publishingThrough: FrameServerPublisher(server: server))
                 }
             }
