@@ -148,3 +148,19 @@ private func demoFolder() throws -> URL {
     let journal = (try? String(contentsOf: dir.appendingPathComponent("out/journal.jsonl"), encoding: .utf8)) ?? ""
     #expect(!journal.contains("submitting"))
 }
+
+@Test func chainInputsUploadRunsTheDemoWithNoFrameServerURL() throws {
+    let dir = try demoFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out").path
+    let run = try runProcess(
+        try shotchainExecutable(), ["chain", "demo.yaml", "--simulate", "--inputs", "upload", "--out", out, "--progress", "never"],
+        currentDirectory: dir, check: false)
+    #expect(run.status == 0, "\(run.stderrText)")
+    let journal = try String(contentsOfFile: out + "/journal.jsonl", encoding: .utf8)
+    #expect(!journal.contains("/f/"))
+    #expect(journal.contains("/assets/"))
+    // demo-start.png, dawn's last frame, demo-end.png and boats' last frame: one upload each.
+    let uploads = try String(contentsOfFile: out + "/uploads.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(uploads.count == 4)
+}
