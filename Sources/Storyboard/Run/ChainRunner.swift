@@ -117,16 +117,7 @@ public struct ChainRunner: Sendable {
     /// The journal read against the plan with this run's options; a stale shot the options do not pay for stops the
     /// run naming every such shot, why, and what regenerating them would cost.
     private func resumePlan(_ records: [JournalRecord]) throws -> ResumePlan {
-        do {
-            return try ResumePlan(
-                plan: plan, records: records, journalPath: journalPath, resubmit: options.resubmit, regenerate: options.regenerate,
-                redo: options.redo, pick: options.pick)
-        } catch StoryboardError.journalMismatch(let path, let changed) {
-            let stale = Staleness(plan: plan, states: RunJournal.states(records), redo: options.redo, picked: Set(options.pick.keys)).stale
-            let listed = changed.map { id in stale.first { $0.id == id } ?? StaleShot(id: id, reason: "no longer in the storyboard") }
-            let cost = plan.shots.filter { changed.contains($0.id) }.map(\.estimatedUSD).reduce(0, +)
-            throw StoryboardError.regenerationNeeded(path: path, shots: listed, estimatedUSD: cost)
-        }
+        try ResumePlan(plan: plan, records: records, journalPath: journalPath, options: options)
     }
 
     /// Fetches the storyboard's input URLs of every shot still to be submitted, before the first submit.

@@ -11,14 +11,7 @@ public enum RunPreview {
         do { records = try RunJournal.read(path) } catch { return "resume: \(error)" }
         let resume: ResumePlan
         do {
-            resume = try ResumePlan(
-                plan: plan, records: records, journalPath: path, resubmit: options.resubmit, regenerate: options.regenerate, redo: options.redo,
-                pick: options.pick)
-        } catch StoryboardError.journalMismatch(let p, let changed) {
-            let stale = Staleness(plan: plan, states: RunJournal.states(records), redo: options.redo, picked: Set(options.pick.keys)).stale
-            let listed = changed.map { id in stale.first { $0.id == id } ?? StaleShot(id: id, reason: "no longer in the storyboard") }
-            let cost = plan.shots.filter { changed.contains($0.id) }.map(\.estimatedUSD).reduce(0, +)
-            return "resume: " + StoryboardError.regenerationNeeded(path: p, shots: listed, estimatedUSD: cost).description
+            resume = try ResumePlan(plan: plan, records: records, journalPath: path, options: options)
         } catch {
             return "resume: \(error)"
         }
