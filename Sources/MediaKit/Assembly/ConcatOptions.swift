@@ -73,12 +73,35 @@ public struct ConcatOptions: Sendable, Equatable {
     /// The encode preset (`presets/encode/*.json`) for re-encoded video and for the audio; nil uses built-in
     /// defaults (libx264 High CRF 18 veryfast, AAC 192 kb/s) at the first segment's size and frame rate.
     public var preset: URL?
+    /// Per segment, in order: frames to drop at its head and tail and a colour correction; empty (or shorter
+    /// than the segments) means no edit for the segments not given. Applied on top of `seam`.
+    public var edits: [SegmentEdit]
 
     /// Creates options; the defaults keep seams, re-encode only when needed and use the built-in preset.
-    public init(seam: SeamPolicy = .keep, reencode: ReencodePolicy = .auto, preset: URL? = nil) {
+    public init(seam: SeamPolicy = .keep, reencode: ReencodePolicy = .auto, preset: URL? = nil, edits: [SegmentEdit] = []) {
         self.seam = seam
         self.reencode = reencode
         self.preset = preset
+        self.edits = edits
+    }
+}
+
+/// What `Concatenator` changes in one segment besides the seam policy: displayed frames removed at its head and at
+/// its tail (a hold at a seam), and a colour correction ramped over the segment (none at its first frame, full at
+/// its last), which re-encodes the segment's video.
+public struct SegmentEdit: Sendable, Equatable {
+    /// Displayed frames removed at the start.
+    public var dropHead: Int
+    /// Displayed frames removed at the end.
+    public var dropTail: Int
+    /// The colour correction, ramped from its first frame (none) to its last (full); nil for none.
+    public var colour: LabTransfer?
+
+    /// An edit; the default changes nothing.
+    public init(dropHead: Int = 0, dropTail: Int = 0, colour: LabTransfer? = nil) {
+        self.dropHead = dropHead
+        self.dropTail = dropTail
+        self.colour = colour
     }
 }
 

@@ -24,9 +24,31 @@ public struct ShotOutcome: Sendable, Codable, Equatable {
     public var take: Int = 1
     /// Every take of the shot (each a paid generation), the one in use among them.
     public var takes: [TakeOutcome] = []
+    /// The colour of the shot's first, middle and last frames as generated (nil for an image).
+    public var colour: ShotColour?
+    /// CIE76 dE of the mean Lab of the shot's last frame, as generated, against the anchor's (the chain's first
+    /// video shot) first frame.
+    public var driftDeltaE: Double?
+    /// The same in the assembled video (after any colour match).
+    public var finalDriftDeltaE: Double?
+    /// `off`, `anchor` or `previous`: how the shot's colour was matched.
+    public var colorMatch: String?
+    /// How much of the correction was applied, 0...1.
+    public var colorStrength: Double?
+    /// The correction applied (ramped over the shot), nil when none.
+    public var colorTransfer: LabTransfer?
+    /// Frozen, black and cut spans found in the shot.
+    public var findings: [ShotFinding]?
+    /// Frames held at the shot's head and tail.
+    public var held: HeldFrames?
 
     enum CodingKeys: String, CodingKey {
-        case id, model, file, checks, take, takes
+        case id, model, file, checks, take, takes, colour, findings, held
+        case driftDeltaE = "drift_delta_e"
+        case finalDriftDeltaE = "final_drift_delta_e"
+        case colorMatch = "color_match"
+        case colorStrength = "color_strength"
+        case colorTransfer = "color_transfer"
         case firstFrame = "first_frame"
         case lastFrame = "last_frame"
         case durationSeconds = "duration_seconds"
@@ -62,6 +84,29 @@ public struct SeamOutcome: Sendable, Codable, Equatable {
     /// PSNR in dB of the earlier shot's last frame against the later one's first (nil when sizes differ;
     /// infinity when identical).
     public var psnr: Double?
+    /// CIE76 dE of the mean Lab of the two frames that meet in the assembled video.
+    public var deltaE: Double?
+    /// Frames of the later shot's head removed at this seam (its held frames, the repeated first frame included).
+    public var trimmedHead: Int?
+    /// Frames of the earlier shot's tail removed at this seam.
+    public var trimmedTail: Int?
+    /// The frame difference across the seam in the assembled video over the median frame difference of the two
+    /// shots (about 1 for a seam that reads as continuous motion; 0 for a repeated frame).
+    public var differenceRatio: Double?
+    /// The earlier shot's last frame in the assembled video, relative to the out folder.
+    public var fromFrame: String?
+    /// The later shot's first frame in the assembled video, relative to the out folder.
+    public var toFrame: String?
+
+    enum CodingKeys: String, CodingKey {
+        case from, to, psnr
+        case deltaE = "delta_e"
+        case trimmedHead = "trimmed_head"
+        case trimmedTail = "trimmed_tail"
+        case differenceRatio = "difference_ratio"
+        case fromFrame = "from_frame"
+        case toFrame = "to_frame"
+    }
 }
 
 /// How one shot went into the assembled video.
