@@ -24,8 +24,8 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CFFmpeg",
-            pkgConfig: "libavformat libavcodec libavutil libswscale zlib",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "zlib1g-dev", "pkg-config"]), .brew(["ffmpeg"])]
+            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample zlib",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev", "zlib1g-dev", "pkg-config"]), .brew(["ffmpeg"])]
         ),
         .target(name: "MediaFormat"),
         .target(name: "MediaKit", dependencies: ["CFFmpeg", "MediaFormat"]),

@@ -4,7 +4,7 @@
 # .build/sdk-venv for the simulator's SDK test. Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev zlib1g-dev pkg-config ffmpeg curl python3-venv)
+packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev zlib1g-dev pkg-config ffmpeg curl python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,6 +19,7 @@
 #include <libavutil/samplefmt.h>
 #include <libavutil/audio_fifo.h>
 #include <libswscale/swscale.h>
+#include <libswresample/swresample.h>
 #include <zlib.h>
 
 static const int cff_AVERROR_EOF = AVERROR_EOF;
