@@ -12,6 +12,8 @@ struct AssemblyInput {
     let audio: (rate: Int, channels: Int)?
     let audioBitRate: Int
     let seam: SeamPolicy
+    /// Copy the segments' AAC packets or re-encode the audio (nil without audio).
+    var audioPlan: ConcatAudioPlan? = nil
 
     /// Frames blended per seam (crossfade), 0 otherwise.
     var blend: Int {

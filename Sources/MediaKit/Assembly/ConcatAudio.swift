@@ -1,9 +1,9 @@
 import CFFmpeg
 import Foundation
 
-/// Collects one segment's decoded audio as planar float samples at the output rate and channel count, placed by
-/// an `AudioCut` on the segment's time line from the video's start (audio that starts after the video gets
-/// leading silence, audio that starts before is cut).
+/// Collects one segment's decoded audio as planar float samples at the output rate and channel count (another
+/// rate or layout converted by an `AudioResampler`), placed by an `AudioCut` on the segment's time line from the
+/// video's start (audio that starts after the video gets leading silence, audio that starts before is cut).
 final class SegmentAudio {
     let path: String
     let sampleRate: Int
@@ -11,6 +11,7 @@ final class SegmentAudio {
     private(set) var planes: [[Float]]
     private var decoder: CodecDecoder?
     private var cut: AudioCut?
+    private var resampler: AudioResampler?
     private let frame = Frame()
 
     /// Opens the decoder of the segment's audio (none for a segment without audio: only silence); the samples
@@ -27,20 +28,18 @@ final class SegmentAudio {
             for c in 0..<channels { planes[c].reserveCapacity(Int(min(expected, Double(1 << 22)))) }
         }
         guard let index = segment.audioIndex, let par = segment.container.stream(index).pointee.codecpar else { return }
-        if Int(par.pointee.sample_rate) != sampleRate {
-            throw MediaError.invalidArgument(
-                "\(path): audio sample rate \(par.pointee.sample_rate) Hz differs from the output's \(sampleRate) Hz "
-                    + "(resampling is not supported; re-encode the segment's audio first)")
-        }
         let n = Int(cff_codecpar_channels(par))
-        if n != channels && n != 1 && channels != 1 {
-            throw MediaError.invalidArgument("\(path): \(n) audio channels cannot be mixed into the output's \(channels) channels")
-        }
         let decoder = try CodecDecoder(container: segment.container, stream: index, threads: 1)
         self.decoder = decoder
+        // Another rate, or channels AudioSamples cannot spread or average: libswresample converts them.
+        let mixable = n == channels || n == 1 || channels == 1
+        if Int(par.pointee.sample_rate) != sampleRate || !mixable {
+            resampler = try AudioResampler(decoder: decoder.context, sampleRate: sampleRate, channels: mixable ? nil : channels, path: path)
+        }
         let start = Int64((videoStart * Double(sampleRate)).rounded())
         cut = AudioCut(
-            timeBase: decoder.context.pointee.pkt_timebase, sampleRate: sampleRate, channels: channels,
+            timeBase: resampler == nil ? decoder.context.pointee.pkt_timebase : AVRational(num: 1, den: Int32(clamping: sampleRate)),
+            sampleRate: sampleRate, channels: channels,
             window: AudioWindow(start: start, end: nil), path: path
         ) { [unowned self] block in
             for c in 0..<self.channels { self.planes[c].append(contentsOf: block[c]) }
@@ -53,8 +52,9 @@ final class SegmentAudio {
         _ = try decoder.send(packet)
         while try decoder.receive(into: frame) == .frame {
             defer { frame.unref() }
-            try cut.add(frame)
+            if let resampler { try resampler.convert(frame) { try cut.add($0) } } else { try cut.add(frame) }
         }
+        if packet == nil, let resampler { try resampler.convert(nil) { try cut.add($0) } }
     }
 
     /// Exactly `count` samples per channel starting `skip` samples in, padded with silence.

@@ -76,6 +76,9 @@ public struct ConcatOptions: Sendable, Equatable {
     /// Per segment, in order: frames to drop at its head and tail and a colour correction; empty (or shorter
     /// than the segments) means no edit for the segments not given. Applied on top of `seam`.
     public var edits: [SegmentEdit]
+    /// Decode and encode all audio again even when the segments' AAC packets could be copied (the path taken
+    /// anyway when their audio formats differ).
+    public var reencodeAudio = false
 
     /// Creates options; the defaults keep seams, re-encode only when needed and use the built-in preset.
     public init(seam: SeamPolicy = .keep, reencode: ReencodePolicy = .auto, preset: URL? = nil, edits: [SegmentEdit] = []) {
@@ -144,6 +147,8 @@ public struct ConcatReport: Sendable, Equatable, Codable {
     public var videoDuration: Double
     /// Output audio duration in seconds (re-probed), nil without audio.
     public var audioDuration: Double?
+    /// How the audio was written (copied or re-encoded, and why), nil without audio.
+    public var audio: ConcatAudioReport? = nil
     /// The re-probed output.
     public var probe: MediaInfo
 

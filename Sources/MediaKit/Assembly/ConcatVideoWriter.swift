@@ -1,16 +1,16 @@
 import CFFmpeg
 
 /// Writes the output's video packets (copied or re-encoded) in decode order and checks that their decode
-/// timestamps keep increasing across seams; hands the AAC worker's finished packets to the muxer in between.
+/// timestamps keep increasing across seams; hands the audio track's finished packets to the muxer in between.
 final class ConcatVideoWriter {
     let output: OutputContainer
     let stream: Int
     /// The output video stream's time base.
     let timeBase: AVRational
-    private let audio: ConcatAudioEncoder?
+    private let audio: (any ConcatAudioOutput)?
     private var lastDts = Int64.min
 
-    init(output: OutputContainer, stream: Int, audio: ConcatAudioEncoder?) {
+    init(output: OutputContainer, stream: Int, audio: (any ConcatAudioOutput)?) {
         self.output = output
         self.stream = stream
         self.audio = audio

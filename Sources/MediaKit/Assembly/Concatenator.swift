@@ -15,8 +15,10 @@ import Foundation
 /// encoder (one set of parameter sets for the whole file) at the first segment's size and frame rate or the
 /// preset's. The `drop-first` and `crossfade` seams re-encode only the GOPs at the seams (libx264 parameter
 /// sets under a free id, added to the copied avcC) when the segments are compatible H.264, and everything
-/// otherwise. Audio is always decoded, cut or padded to each segment's video duration (silence for segments
-/// without audio) and encoded once as AAC.
+/// otherwise. Audio follows each segment's kept video (silence for segments without audio): AAC packets are
+/// copied with only the frames around each seam encoded again (`AudioCopyTrack`) when every segment's audio is
+/// AAC-LC in one format, and otherwise all of it is decoded (converted to the first one's rate and layout),
+/// cut or padded to each segment's video and encoded once as AAC (`ConcatAudioReencode`).
 ///
 /// The output is written under a temporary name, re-probed and checked (frame count and durations), and only
 /// then renamed to its destination; on any failure nothing is left behind.
@@ -51,17 +53,19 @@ public enum Concatenator {
         var expectedFrames: Int
         var expectedDuration: Double
         let audioFormat = facts.lazy.compactMap { f in f.audioRate.flatMap { rate in f.audioChannels.map { (rate: rate, channels: $0) } } }.first
-        let input = AssemblyInput(
+        var input = AssemblyInput(
             first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat, audioBitRate: try audioBitRate(options),
             seam: options.seam)
+        input.audioPlan = ConcatAudioPlan.decide(facts).map { options.reencodeAudio ? .reencode(reason: "the audio re-encode was asked for") : $0 }
+        var audioReport: ConcatAudioReport?
         switch plan {
         case .copy:
-            (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(input).run()
+            (segmentReports, expectedFrames, expectedDuration, audioReport) = try CopyAssembler(input).run()
         case .copyWithSeamGOPs(let gop):
-            (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(input, gop: gop).run()
+            (segmentReports, expectedFrames, expectedDuration, audioReport) = try CopyAssembler(input, gop: gop).run()
         case .encode(let reasons):
             let settings = try encodeSettings(first: first, options: options)
-            (segmentReports, expectedFrames, expectedDuration) = try EncodeAssembler(input, reasons: reasons, settings: settings).run()
+            (segmentReports, expectedFrames, expectedDuration, audioReport) = try EncodeAssembler(input, reasons: reasons, settings: settings).run()
         }
 
         // Re-probe and check before the file takes its name.
@@ -75,7 +79,7 @@ public enum Concatenator {
         return ConcatReport(
             output: output, seam: options.seam, reencode: options.reencode, segments: segmentReports,
             framesIn: facts.reduce(0) { $0 + $1.frameCount }, framesOut: checked.frames, videoDuration: checked.videoDuration,
-            audioDuration: checked.audioDuration, probe: probe)
+            audioDuration: checked.audioDuration, audio: audioReport, probe: probe)
     }
 
     /// Opens and describes every segment (`first` is `segments[0]`, already open; the others are closed again).
@@ -84,12 +88,16 @@ public enum Concatenator {
         for (i, path) in segments.enumerated() {
             let seg = i == 0 ? first : try ConcatSegment(path: path)
             let audio = seg.audioIndex.map { seg.container.stream($0).pointee.codecpar! }
-            facts.append(
-                SegmentFacts(
-                    path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
-                    incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
-                    audioRate: audio.map { Int($0.pointee.sample_rate) }, audioChannels: audio.map { Int(cff_codecpar_channels($0)) },
-                    keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames))
+            var fact = SegmentFacts(
+                path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
+                incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
+                audioRate: audio.map { Int($0.pointee.sample_rate) }, audioChannels: audio.map { Int(cff_codecpar_channels($0)) },
+                keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames)
+            if let a = seg.audioIndex {
+                fact.audioFormat = try AACCopyFormat(container: seg.container, stream: a)
+                fact.audioCopyProblem = AACCopyFormat.unsuitability(container: seg.container, stream: a)
+            }
+            facts.append(fact)
         }
         return facts
     }

@@ -1,7 +1,8 @@
 import CFFmpeg
 import Foundation
 
-/// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once.
+/// Stream-copies every segment's video with per-segment timestamp offsets; audio through a `ConcatAudioOutput`
+/// (AAC packets copied, or re-encoded once).
 ///
 /// With a `SpliceEncoder`, only the GOPs at the seams are re-encoded: for `drop-first` the first GOP of every
 /// segment after the first, without its first frame; for `crossfade=N` the last GOP of a segment and the
@@ -18,8 +19,6 @@ final class CopyAssembler {
     var offset: Int64 = 0
     /// The crossfade tail waiting for the next segment's first frames.
     var pending: PendingTail?
-    /// Audio samples (per channel) handed to the encoder so far.
-    var totalSamples = 0
     /// drop-first: the seam GOPs are encoded by worker jobs, one per core (at most 4), the later ones while
     /// this thread writes the earlier.
     private(set) var jobs: [Int: HeadGOPJob] = [:]
@@ -32,14 +31,12 @@ final class CopyAssembler {
         headDrop = gop == nil ? 0 : (input.seam == .dropFirst ? 1 : input.blend)
     }
 
-    func run() throws -> ([ConcatReport.Segment], Int, Double) {
+    func run() throws -> ([ConcatReport.Segment], Int, Double, ConcatAudioReport?) {
         let (first, facts, audio) = (input.first, input.facts, input.audio)
         let output = try OutputContainer(path: input.path)
         let videoOut = try output.addStream(copying: first.videoStream)
         if let gop { try output.setExtradata(gop.extradata, stream: videoOut) }
-        let audioEncoder = try audio.map {
-            try ConcatAudioEncoder(output: output, sampleRate: $0.rate, channels: $0.channels, bitRate: input.audioBitRate)
-        }
+        let audioTrack = try ConcatAudioPlan.makeTrack(input, output: output)
         // Every packet count is known up front (video: the segments' frames; AAC: 1024 samples a packet plus
         // priming and padding), so the index gets reserved room instead of a second pass over the file.
         let videoSamples = facts.reduce(0) { $0 + $1.frameCount }
@@ -48,7 +45,7 @@ final class CopyAssembler {
         try output.writeHeader(
             fastStart: true, movieTimescale: OutputContainer.movieTimescale(videoTimeBase: first.timeBase, sampleRate: audio?.rate),
             maxSamples: videoSamples + audioSamples)
-        let writer = ConcatVideoWriter(output: output, stream: videoOut, audio: audioEncoder)
+        let writer = ConcatVideoWriter(output: output, stream: videoOut, audio: audioTrack)
         defer { for job in jobs.values { job.cancel() } }
         launchJobs(upTo: jobsAhead, timeBase: writer.timeBase)
         var reports: [ConcatReport.Segment] = []
@@ -56,16 +53,16 @@ final class CopyAssembler {
         for k in facts.indices {
             let seg = k == 0 ? first : try ConcatSegment(path: facts[k].path)
             launchJobs(upTo: k + jobsAhead - 1, timeBase: writer.timeBase)
-            let pass = try SegmentCopyPass(assembler: self, index: k, segment: seg, writer: writer, audioEncoder: audioEncoder)
+            let pass = try SegmentCopyPass(assembler: self, index: k, segment: seg, writer: writer, audio: audioTrack)
             let report = try pass.run()
             totalFrames += report.framesOut
             reports.append(report)
         }
         if pending != nil { throw MediaError.encodeFailed(path: input.displayPath, detail: "a seam was left unfinished") }
-        try audioEncoder?.finish()
+        let audioReport = try audioTrack?.finish()
         try output.commit()
         let total = Double(offset) * Double(writer.timeBase.num) / Double(writer.timeBase.den)
-        return (reports, totalFrames, total)
+        return (reports, totalFrames, total, audioReport)
     }
 
     /// Starts the drop-first jobs of the segments up to `last` (drop-first's later segments always have one).

@@ -1,7 +1,8 @@
 import CFFmpeg
 
 /// Re-encodes every segment's video with one libx264 encoder (scaled and padded to the target size,
-/// resampled to the target frame rate), applying the seam policy; audio re-encoded once. Each segment is one
+/// resampled to the target frame rate), applying the seam policy; audio through a `ConcatAudioOutput` (AAC packets
+/// copied, or re-encoded once). Each segment is one
 /// `SegmentEncodePass`.
 final class EncodeAssembler {
     let input: AssemblyInput
@@ -11,8 +12,6 @@ final class EncodeAssembler {
     // State carried from one segment to the next.
     /// Frames of the previous segment held back to blend with this one's first.
     var held: [Frame] = []
-    /// Audio samples (per channel) handed to the encoder so far.
-    var totalSamples = 0
 
     init(_ input: AssemblyInput, reasons: [String], settings: VideoEncodeSettings) {
         self.input = input
@@ -20,13 +19,11 @@ final class EncodeAssembler {
         self.settings = settings
     }
 
-    func run() throws -> ([ConcatReport.Segment], Int, Double) {
+    func run() throws -> ([ConcatReport.Segment], Int, Double, ConcatAudioReport?) {
         try settings.validate(context: input.displayPath)
         let output = try OutputContainer(path: input.path)
         let video = try ConcatVideoEncoder(settings: settings, output: output)
-        let audioEncoder = try input.audio.map {
-            try ConcatAudioEncoder(output: output, sampleRate: $0.rate, channels: $0.channels, bitRate: input.audioBitRate)
-        }
+        let audioTrack = try ConcatAudioPlan.makeTrack(input, output: output)
         let fps = settings.frameRate
         let videoTimeBase = AVRational(num: Int32(clamping: fps.den), den: Int32(clamping: fps.num))
         try output.writeHeader(
@@ -34,13 +31,13 @@ final class EncodeAssembler {
         var reports: [ConcatReport.Segment] = []
         for k in input.facts.indices {
             let seg = k == 0 ? input.first : try ConcatSegment(path: input.facts[k].path)
-            let pass = try SegmentEncodePass(assembler: self, index: k, segment: seg, video: video, audioEncoder: audioEncoder)
+            let pass = try SegmentEncodePass(assembler: self, index: k, segment: seg, video: video, audio: audioTrack)
             reports.append(try pass.run())
         }
         try video.finish()
-        try audioEncoder?.finish()
+        let audioReport = try audioTrack?.finish()
         try output.commit()
         let total = Double(video.frameCount) / fps.doubleValue
-        return (reports, video.frameCount, total)
+        return (reports, video.frameCount, total, audioReport)
     }
 }

@@ -2,15 +2,14 @@ import CFFmpeg
 
 /// One segment of a `CopyAssembler` run: its packets read once, the video copied with its timestamp offset
 /// except the GOPs re-encoded at the seams (the first one decoded here for crossfade or taken from its
-/// drop-first job, the last one under crossfade), its audio decoded and handed to the AAC worker.
+/// drop-first job, the last one under crossfade), its audio packets handed to the audio track.
 final class SegmentCopyPass {
     private let assembler: CopyAssembler
     private let k: Int
     private let fact: SegmentFacts
     private let seg: ConcatSegment
     private let writer: ConcatVideoWriter
-    private let audioEncoder: ConcatAudioEncoder?
-    private let segAudio: SegmentAudio?
+    private let audio: (any ConcatAudioOutput)?
     private let tb: AVRational
     private let outTB: AVRational
     private let isLast: Bool
@@ -33,20 +32,17 @@ final class SegmentCopyPass {
     /// Video packets skipped because `job` re-encodes them.
     private var jobPackets = 0
 
-    init(assembler: CopyAssembler, index k: Int, segment seg: ConcatSegment, writer: ConcatVideoWriter, audioEncoder: ConcatAudioEncoder?) throws {
+    init(assembler: CopyAssembler, index k: Int, segment seg: ConcatSegment, writer: ConcatVideoWriter, audio: (any ConcatAudioOutput)?) throws {
         self.assembler = assembler
         self.k = k
         self.seg = seg
         self.writer = writer
-        self.audioEncoder = audioEncoder
+        self.audio = audio
         fact = assembler.input.facts[k]
         try seg.rewind()
         tb = seg.timeBase
         outTB = writer.timeBase
-        let videoStart = Double(seg.startPts) * Double(tb.num) / Double(tb.den)
-        segAudio = try assembler.input.audio.map {
-            try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels, videoStart: videoStart)
-        }
+        try audio?.begin(seg, index: k)
         isLast = k == assembler.input.facts.count - 1
         base = assembler.gop != nil ? assembler.offset : nil
         framesOut = fact.frameCount
@@ -63,7 +59,7 @@ final class SegmentCopyPass {
         var inJobGOP = job != nil
         while try seg.container.read(into: packet) {
             if packet.streamIndex == seg.audioIndex {
-                try segAudio?.decode(packet)
+                try audio?.add(packet)
                 continue
             }
             guard packet.streamIndex == seg.videoIndex else { continue }
@@ -84,7 +80,6 @@ final class SegmentCopyPass {
         if let head, !head.done { try finishHead(head) }
         if let job, inJobGOP { try finishJob(job, isWholeSegment: true) }
         if let tail { try finishTail(tail) }
-        try segAudio?.decode(nil)
         let segStart = base ?? assembler.offset
         let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts - dropTicks, tb, outTB)
         try queueAudio(until: segEnd)
@@ -182,15 +177,13 @@ final class SegmentCopyPass {
         reencoded += tail.frameCount
     }
 
-    /// Queues the segment's audio up to `segEnd` (output time base) for the AAC worker.
+    /// Hands the audio track the segment's span: from its first kept frame, up to `segEnd` (output time base).
     private func queueAudio(until segEnd: Int64) throws {
-        guard let audioEncoder, let segAudio else { return }
-        let rate = AVRational(num: 1, den: Int32(audioEncoder.sampleRate))
-        let end = Int(av_rescale_q(segEnd, outTB, rate))
-        let count = max(0, end - assembler.totalSamples)
-        let skip = Int(av_rescale_q(dropTicks, tb, rate))
-        try audioEncoder.append(segAudio.samples(skip: skip, count: count))
-        assembler.totalSamples += count
+        guard let audio else { return }
+        try audio.end(
+            AudioSpan(
+                sourcePts: seg.startPts + dropTicks, sourceTimeBase: tb, outputStart: audio.sampleCount, outputEndTicks: segEnd,
+                outputTimeBase: outTB, sampleRate: audio.sampleRate))
     }
 
     private func report() -> ConcatReport.Segment {

@@ -2,14 +2,13 @@ import CFFmpeg
 
 /// One segment of an `EncodeAssembler` run: its frames decoded, converted to the target picture and resampled
 /// to the output frame rate (output frame i shows the newest source frame at or before i / fps), the first
-/// dropped or blended with the previous segment's last at a seam; its audio handed to the AAC worker.
+/// dropped or blended with the previous segment's last at a seam; its audio packets handed to the audio track.
 final class SegmentEncodePass {
     private let assembler: EncodeAssembler
     private let k: Int
     private let seg: ConcatSegment
     private let video: ConcatVideoEncoder
-    private let audioEncoder: ConcatAudioEncoder?
-    private let segAudio: SegmentAudio?
+    private let audio: (any ConcatAudioOutput)?
     private let picture: SegmentPicture
     private let fps: Rational
     /// Output frames of this segment (before dropping and holding back).
@@ -21,20 +20,16 @@ final class SegmentEncodePass {
     private var emitted = 0
     private var current: Frame?
 
-    init(assembler: EncodeAssembler, index k: Int, segment seg: ConcatSegment, video: ConcatVideoEncoder, audioEncoder: ConcatAudioEncoder?)
+    init(assembler: EncodeAssembler, index k: Int, segment seg: ConcatSegment, video: ConcatVideoEncoder, audio: (any ConcatAudioOutput)?)
         throws
     {
         self.assembler = assembler
         self.k = k
         self.seg = seg
         self.video = video
-        self.audioEncoder = audioEncoder
+        self.audio = audio
         try seg.rewind()
-        let tb = seg.timeBase
-        let videoStart = Double(seg.startPts) * Double(tb.num) / Double(tb.den)
-        segAudio = try assembler.input.audio.map {
-            try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels, videoStart: videoStart)
-        }
+        try audio?.begin(seg, index: k)
         fps = assembler.settings.frameRate
         frames = max(1, Int((seg.duration * fps.doubleValue).rounded()))
         drop = (assembler.input.seam == .dropFirst && k > 0) ? 1 : 0
@@ -60,7 +55,7 @@ final class SegmentEncodePass {
         }
         while try seg.container.read(into: packet) {
             if packet.streamIndex == seg.audioIndex {
-                try segAudio?.decode(packet)
+                try audio?.add(packet)
                 continue
             }
             guard packet.streamIndex == seg.videoIndex else { continue }
@@ -69,7 +64,6 @@ final class SegmentEncodePass {
         }
         _ = try decoder.send(nil)
         try receive()
-        try segAudio?.decode(nil)
         guard let last = current else { throw MediaError.decodeFailed(path: seg.path, detail: "no video frame decoded") }
         while emitted < frames { try emit(last) }
         try queueAudio()
@@ -111,14 +105,14 @@ final class SegmentEncodePass {
         try video.append(out)
     }
 
-    /// Queues the audio up to the end of the frames written or held so far.
+    /// Hands the audio track the segment's span: from its first kept frame up to the end of the frames written
+    /// or held so far.
     private func queueAudio() throws {
-        guard let audioEncoder, let segAudio else { return }
-        let rate = audioEncoder.sampleRate
-        let end = Int((Double(video.frameCount + assembler.held.count) * Double(rate) / fps.doubleValue).rounded())
-        let count = max(0, end - assembler.totalSamples)
-        let skip = Int((Double(drop) * Double(rate) / fps.doubleValue).rounded())
-        try audioEncoder.append(segAudio.samples(skip: skip, count: count))
-        assembler.totalSamples += count
+        guard let audio else { return }
+        let rate = Double(audio.sampleRate)
+        let end = Int64((Double(video.frameCount + assembler.held.count) * rate / fps.doubleValue).rounded())
+        let tb = seg.timeBase
+        let start = Double(seg.startPts) * Double(tb.num) / Double(tb.den) + Double(drop) / fps.doubleValue
+        try audio.end(AudioSpan(sourceStart: start, outputStart: audio.sampleCount, outputEnd: end))
     }
 }

@@ -10,4 +10,8 @@ struct SegmentFacts {
     var keyframes: Int
     var firstGOPFrames: Int
     var lastGOPFrames: Int
+    /// The audio stream's format, for copying its AAC packets (nil without audio).
+    var audioFormat: AACCopyFormat? = nil
+    /// Why its AAC packets cannot be copied (nil: they can, or no audio).
+    var audioCopyProblem: String? = nil
 }

@@ -14,9 +14,10 @@ extension Shotchain {
                 (--reencode auto) all video is re-encoded with one encoder at the first segment's size and \
                 frame rate, or --preset's settings. --seam drop-first removes the first frame of every \
                 segment after the first and crossfade=N blends N frames per seam; both re-encode only the \
-                GOPs at the seams when the segments are compatible H.264, and everything otherwise. Audio is \
-                re-encoded once as AAC, cut or padded to each segment's video, silence where a segment has \
-                none. The output is re-probed (frame count, durations) before it appears under its name.
+                GOPs at the seams when the segments are compatible H.264, and everything otherwise. Audio follows \
+                each segment's video (silence where a segment has none): AAC packets are copied and only the \
+                frames at the seams re-encoded, or, when the segments' audio formats differ, all of it is \
+                re-encoded once as AAC (the reason is in --json). The output is re-probed (frame count, durations) before it appears under its name.
 
                 \(ExitStatus.helpText)
                 """

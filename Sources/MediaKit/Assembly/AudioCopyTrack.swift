@@ -1,0 +1,197 @@
+import CFFmpeg
+
+/// A concat's audio written at stream-copy speed: each segment's AAC packets are copied as they are, and only
+/// the few AAC frames around each seam (and any stretch without copyable audio: a segment without audio, one
+/// too short) are encoded again.
+///
+/// The output is a run of 1024-sample frames; frame n plays output samples n*1024 ..< (n+1)*1024 (frame -1 is
+/// the priming that the edit list hides). A segment's packets are placed on that grid, moved by at most half a
+/// frame from where its video puts them (`AudioSpan`), so audio never drifts from video by more than 512
+/// samples however many segments there are. A packet is copied when the 2048 samples its transform covers lie
+/// wholly inside its segment's part of the output; the frames between two copied runs are a window, encoded by
+/// a fresh AAC encoder fed from two frames before the window (so it starts primed on the same signal the copied
+/// frame before it coded) to two frames after (so the copied frame after it cancels the same overlap). Copied
+/// packets are byte-identical and, from the second of each run on, decode exactly as in their segment.
+final class AudioCopyTrack: ConcatAudioOutput {
+    let streamIndex: Int
+    let sampleRate: Int
+    private(set) var sampleCount: Int64 = 0
+    private let output: OutputContainer
+    private let channels: Int
+    private let bitRate: Int
+    private let segmentCount: Int
+    private let timeBase: AVRational
+    private static let frame = AACPacketStore.frameLength
+    /// Frames the window encoder is fed before the window's first.
+    private static let primingFrames: Int64 = 2
+
+    /// One segment's place in the output: output sample = source sample + `shift` in [start, end).
+    private struct Placed {
+        var store: AACPacketStore?
+        var start: Int64
+        var end: Int64
+        var shift: Int64
+    }
+
+    /// Segments whose samples a later window may still need.
+    private var placed: [Placed] = []
+    private var store: AACPacketStore?
+    private var index = 0
+    /// The next output frame to write.
+    private var nextFrame: Int64 = -1
+    private var report: ConcatAudioReport
+
+    /// Adds the output's audio stream, with the copied segments' codec parameters.
+    init(output: OutputContainer, format: AACCopyFormat, bitRate: Int, segmentCount: Int) throws {
+        self.output = output
+        sampleRate = format.sampleRate
+        channels = format.channels
+        self.bitRate = format.bitRate > 0 ? format.bitRate : bitRate
+        self.segmentCount = segmentCount
+        timeBase = AVRational(num: 1, den: Int32(clamping: max(1, format.sampleRate)))
+        streamIndex = try output.addStream(copyingAudio: format.parameters, timeBase: timeBase)
+        report = ConcatAudioReport(method: "copied", reason: nil, copiedPackets: 0, encodedPackets: 0, segments: [])
+    }
+
+    /// Reads the segment's audio packets from a container of its own, from the very first (the pass's rewound
+    /// container starts after the priming packet, which the first sample's decode needs).
+    func begin(_ segment: ConcatSegment, index k: Int) throws {
+        index = k
+        store = try segment.audioIndex.map { stream in
+            let container = try InputContainer(path: segment.path)
+            container.discardAll(except: [stream])
+            let store = try AACPacketStore(container: container, stream: stream)
+            let packet = Packet()
+            while try container.read(into: packet) {
+                if packet.streamIndex == stream { try store.add(packet) }
+                packet.unref()
+            }
+            return store
+        }
+    }
+
+    /// The pass's audio packets are not needed: `begin` read them all.
+    func add(_ packet: Packet) throws {}
+
+    func end(_ span: AudioSpan) throws {
+        let isFirst = index == 0
+        let isLast = index == segmentCount - 1
+        let ideal = span.outputStart - Int64((span.sourceStart * Double(sampleRate)).rounded())
+        var entry = Placed(store: store, start: isFirst ? .min : span.outputStart, end: isLast ? .max : span.outputEnd, shift: ideal)
+        var segmentReport = ConcatAudioReport.Segment(offsetSamples: nil, copiedFrom: nil, copiedUntil: nil)
+        var copy: (frames: ClosedRange<Int64>, first: Int64)?
+        if let store, store.isContiguous, let firstStart = store.starts.first, store.channels == channels, store.sampleRate == sampleRate {
+            // Packets land on the output's frame grid: the smallest move that puts them there.
+            var move = Self.mod(-(firstStart + ideal), Self.frame)
+            if move > Self.frame / 2 { move -= Self.frame }
+            entry.shift = ideal + move
+            segmentReport.offsetSamples = Int(move)
+            let first = Self.floorDiv(firstStart + entry.shift, Self.frame)
+            let last = first + Int64(store.packets.count) - 1
+            let lo = isFirst ? -1 : Self.ceilDiv(span.outputStart, Self.frame)
+            let hi = isLast ? Self.floorDiv(span.outputEnd - 1, Self.frame) : Self.floorDiv(span.outputEnd, Self.frame) - 2
+            var from = max(lo, first, nextFrame)
+            var to = min(hi, last)
+            // A run next to a window starts and ends on long windows (the very first frame needs none).
+            while from <= to, from > -1, !store.isLongWindow(Int(from - first)) { from += 1 }
+            while from <= to, !(isLast && to == last), !store.isLongWindow(Int(to - first)) { to -= 1 }
+            if from <= to { copy = (from...to, first) }
+        }
+        placed.append(entry)
+        sampleCount = span.outputEnd
+        if let copy, let store {
+            if copy.frames.lowerBound > nextFrame { try encodeWindow(nextFrame..<copy.frames.lowerBound, trailing: false) }
+            for n in copy.frames {
+                let packet = Packet()
+                if av_packet_ref(packet.pointer, store.packets[Int(n - copy.first)].pointer) < 0 {
+                    throw MediaError.encodeFailed(path: output.path, detail: "cannot copy an audio packet: out of memory")
+                }
+                let length = isLast && n == copy.frames.upperBound ? min(Self.frame, span.outputEnd - n * Self.frame) : Self.frame
+                try write(packet, at: n * Self.frame, duration: length)
+            }
+            report.copiedPackets += copy.frames.count
+            segmentReport.copiedFrom = copy.frames.lowerBound * Self.frame
+            segmentReport.copiedUntil = (copy.frames.upperBound + 1) * Self.frame
+            nextFrame = copy.frames.upperBound + 1
+            let needed = (nextFrame - Self.primingFrames) * Self.frame
+            placed.removeAll { $0.end <= needed }
+        }
+        report.segments.append(segmentReport)
+        store = nil
+        index += 1
+    }
+
+    func writeReady() throws {}
+
+    func finish() throws -> ConcatAudioReport {
+        let frames = Self.ceilDiv(sampleCount, Self.frame)
+        if nextFrame < frames { try encodeWindow(nextFrame..<frames, trailing: true) }
+        placed = []
+        return report
+    }
+
+    /// Encodes output frames `frames` from the placed segments' samples and writes them; `trailing`: the
+    /// window ends the track (its last packet ends at the last sample).
+    private func encodeWindow(_ frames: Range<Int64>, trailing: Bool) throws {
+        let f = Self.frame
+        // A window at the very start begins with the encoder's own priming frame (-1).
+        let start = frames.lowerBound < 0 ? 0 : (frames.lowerBound - Self.primingFrames) * f
+        let stop = trailing ? sampleCount : (frames.upperBound + 2) * f
+        let aac = try AACEncoder(
+            sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
+        var kept: [Packet] = []
+        let wanted = frames.lowerBound * f..<frames.upperBound * f
+        func take(_ packet: Packet) {
+            let t = packet.pts + start
+            guard wanted.contains(t) else { return }
+            packet.pointer.pointee.pts = t
+            kept.append(packet)
+        }
+        var t = start
+        while t < stop {
+            let n = Int(min(Int64(AACEncoder.chunk), stop - t))
+            try aac.append(try samples(from: t, count: n), into: take)
+            t += Int64(n)
+        }
+        try aac.finish(into: take)
+        guard kept.count == frames.count else {
+            throw MediaError.encodeFailed(
+                path: output.path, detail: "the audio window at sample \(wanted.lowerBound) encoded \(kept.count) frames, expected \(frames.count)")
+        }
+        for (i, packet) in kept.enumerated() {
+            let at = packet.pts
+            try write(packet, at: at, duration: trailing && i == kept.count - 1 ? min(f, sampleCount - at) : f)
+        }
+        report.encodedPackets += kept.count
+    }
+
+    /// Output samples [t, t + count) from the placed segments (silence where none has audio).
+    private func samples(from t: Int64, count: Int) throws -> [[Float]] {
+        var planes = [[Float]](repeating: [Float](repeating: 0, count: count), count: channels)
+        let end = t + Int64(count)
+        for p in placed where p.end > t && p.start < end {
+            guard let store = p.store else { continue }
+            let lo = max(t, p.start)
+            let hi = min(end, p.end)
+            let block = try store.samples(from: lo - p.shift, count: Int(hi - lo))
+            let offset = Int(lo - t)
+            for c in 0..<min(channels, block.count) {
+                planes[c].replaceSubrange(offset..<offset + block[c].count, with: block[c])
+            }
+        }
+        return planes
+    }
+
+    private func write(_ packet: Packet, at pts: Int64, duration: Int64) throws {
+        let p = packet.pointer
+        p.pointee.pts = pts
+        p.pointee.dts = pts
+        p.pointee.duration = max(1, duration)
+        p.pointee.pos = -1
+        try output.write(packet, stream: streamIndex, from: timeBase)
+    }
+
+    private static func mod(_ x: Int64, _ m: Int64) -> Int64 { ((x % m) + m) % m }
+    private static func floorDiv(_ x: Int64, _ m: Int64) -> Int64 { (x - mod(x, m)) / m }
+    private static func ceilDiv(_ x: Int64, _ m: Int64) -> Int64 { -floorDiv(-x, m) }
+}
