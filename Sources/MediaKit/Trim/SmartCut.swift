@@ -91,7 +91,7 @@ enum SmartCut {
 
         let muxer = try TrimMuxer(path: output)
         try muxer.addCopiedVideo(source: source, extradata: (splice?.configuration ?? plan.configuration).bytes)
-        try Trimmer.addAudio(source, muxer: muxer, start: plan.first, end: plan.videoEnd, result: &result)
+        try Trimmer.addAudio(source, muxer: muxer, start: plan.first, end: plan.videoEnd, copy: options.copyAudio, result: &result)
         try muxer.writeHeader()
         for p in head.packets { try muxer.writeVideo(p) }
         let copied = try Trimmer.copyPackets(source, from: plan.headEnd, to: plan.tailStart, origin: origin, muxer: muxer)

@@ -1,19 +1,27 @@
 import CFFmpeg
 
-/// The audio of a trim: the source's audio decoded, cut to the sample by an `AudioCut`, padded with silence
+/// The audio of a trim: the source's AAC packets copied (`AACPacketCut`: the smart cut, when the source's
+/// audio is AAC-LC), or the source's audio decoded, cut to the sample by an `AudioCut`, padded with silence
 /// where the source has none, and re-encoded by an `AACEncoder`. Packets are collected in memory (a few KB per
 /// second) and written by the muxer.
 final class TrimAudio {
-    let aac: AACEncoder
-    /// Encoded packets in order, timestamps in 1/sampleRate.
+    /// The encoder (nil when the packets are copied).
+    let aac: AACEncoder?
+    /// Packets in order, timestamps in 1/sampleRate.
     private(set) var packets: [Packet] = []
     private let sourcePath: String
     private let streamIndex: Int
+    /// The copied stream's parameters (nil when encoding).
+    private let copied: AACCopyFormat?
+    private var copiedSamples: Int64 = 0
 
-    var encoder: CodecEncoder { aac.encoder }
-    var sampleRate: Int { aac.sampleRate }
-    /// Samples (per channel) encoded.
-    var sampleCount: Int64 { aac.sampleCount }
+    let sampleRate: Int
+    /// The packets' time base (1/sampleRate).
+    var timeBase: AVRational { AVRational(num: 1, den: Int32(clamping: max(1, sampleRate))) }
+    /// Samples (per channel) in the track.
+    var sampleCount: Int64 { aac?.sampleCount ?? copiedSamples }
+    /// True when the source's packets were copied.
+    var isCopied: Bool { copied != nil }
 
     /// Opens an AAC encoder for the source's audio stream (same rate and channel count).
     init(source: TrimSource, streamIndex: Int, outputPath: String, globalHeader: Bool) throws {
@@ -21,14 +29,42 @@ final class TrimAudio {
         self.streamIndex = streamIndex
         let container = try InputContainer(path: source.path)
         let par = container.stream(streamIndex).pointee.codecpar.pointee
-        aac = try AACEncoder(
+        let encoder = try AACEncoder(
             sampleRate: Int(par.sample_rate), channels: Int(max(1, min(8, par.ch_layout.nb_channels))),
             bitRate: Int(par.bit_rate > 0 ? min(par.bit_rate, 320_000) : 128_000), globalHeader: globalHeader, path: outputPath)
+        aac = encoder
+        sampleRate = encoder.sampleRate
+        copied = nil
+    }
+
+    /// The source's AAC packets that play from `start` to `end` (seconds on the container's time line), copied;
+    /// nil when they cannot be (then the audio is encoded again).
+    init?(copying source: TrimSource, streamIndex: Int, from start: Double, to end: Double) throws {
+        sourcePath = source.path
+        self.streamIndex = streamIndex
+        let container = try InputContainer(path: source.path)
+        let rate = Int(container.stream(streamIndex).pointee.codecpar.pointee.sample_rate)
+        let a = Int64((start * Double(rate)).rounded())
+        let b = Int64((end * Double(rate)).rounded())
+        guard let cut = try AACPacketCut.packets(container: container, stream: streamIndex, start: a, count: b - a) else { return nil }
+        packets = cut.packets
+        copiedSamples = b - a
+        sampleRate = rate
+        aac = nil
+        copied = try AACCopyFormat(container: container, stream: streamIndex)
+    }
+
+    /// Adds the output's audio stream (the encoder's, or the copied one's parameters).
+    func addStream(to output: OutputContainer) throws -> Int {
+        if let copied { return try output.addStream(copyingAudio: copied.parameters, timeBase: timeBase) }
+        guard let aac else { throw MediaError.encodeFailed(path: output.path, detail: "the audio has no encoder") }
+        return try output.addStream(for: aac.encoder)
     }
 
     /// Decodes the source audio between `start` and `end` (seconds on the container's time line) and encodes
     /// exactly `end - start` seconds of it (rounded to samples), padding with silence where there is no audio.
     func encode(from start: Double, to end: Double) throws {
+        guard let aac else { return }
         let rate = Double(aac.sampleRate)
         let window = AudioWindow(start: Int64((start * rate).rounded()), end: Int64((end * rate).rounded()))
         let container = try InputContainer(path: sourcePath)

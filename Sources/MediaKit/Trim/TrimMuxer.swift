@@ -55,7 +55,7 @@ final class TrimMuxer {
 
     /// Adds the audio stream; its packets are written interleaved with the video.
     func addAudio(_ audio: TrimAudio) throws {
-        audioStream = try output.addStream(for: audio.encoder)
+        audioStream = try audio.addStream(to: output)
         self.audio = audio
     }
 
@@ -81,7 +81,7 @@ final class TrimMuxer {
         while audioNext < packets.count {
             let p = packets[audioNext]
             if Double(p.pts) / Double(audio.sampleRate) > seconds { return }
-            try output.write(p, stream: audioStream, from: audio.aac.timeBase)
+            try output.write(p, stream: audioStream, from: audio.timeBase)
             audioNext += 1
         }
     }

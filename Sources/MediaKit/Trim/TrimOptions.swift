@@ -39,6 +39,9 @@ public struct TrimOptions: Sendable, Equatable {
     /// Re-encode losslessly (libx264 qp 0, which needs the High 4:4:4 Predictive profile instead of the
     /// source's); re-encoded frames then decode to exactly the source's pixels.
     public var lossless: Bool
+    /// Smart cut: copy the source's AAC packets (placed within half an AAC frame of the video, nothing decoded
+    /// or encoded again) instead of re-encoding the audio; false re-encodes it as the other methods do.
+    public var copyAudio = true
 
     /// Creates options; `end` nil trims to the end of the video.
     public init(
@@ -89,6 +92,8 @@ public struct TrimResult: Sendable, Equatable, Codable {
     public var videoDuration: Double
     /// The duration of the output audio in seconds (samples written / rate), or nil without audio.
     public var audioDuration: Double?
+    /// "copied" (the source's AAC packets) or "reencoded", nil without audio.
+    public var audioMethod: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case input, output, mode, method
@@ -102,6 +107,7 @@ public struct TrimResult: Sendable, Equatable, Codable {
         case copiedFrames = "copied_frames"
         case videoDuration = "video_duration"
         case audioDuration = "audio_duration"
+        case audioMethod = "audio_method"
     }
 
     /// The result as one JSON object.

@@ -2,7 +2,8 @@ import CFFmpeg
 import Foundation
 
 /// Cuts a time range out of a video file into a new MP4, exactly (re-encoding where needed) or at keyframes
-/// (a pure stream copy). Audio is always cut to the sample and re-encoded as AAC.
+/// (a pure stream copy). Audio is cut to the sample: the smart cut copies the source's AAC packets (placed
+/// within half an AAC frame of the video), the other methods re-encode it as AAC.
 ///
 /// Times are seconds relative to the first displayed frame. The output is written to a temporary file next to
 /// `output` and renamed into place when complete; on any error nothing is left at `output`.
@@ -59,12 +60,17 @@ public enum Trimmer {
         return result
     }
 
-    /// Adds the audio stream (when the source has audio) covering [start, end) on the source time line.
-    static func addAudio(_ source: TrimSource, muxer: TrimMuxer, start: Int64, end: Int64, result: inout TrimResult) throws {
+    /// Adds the audio stream (when the source has audio) covering [start, end) on the source time line: its
+    /// AAC packets copied when `copy` and they can be, otherwise decoded and encoded again.
+    static func addAudio(_ source: TrimSource, muxer: TrimMuxer, start: Int64, end: Int64, copy: Bool = false, result: inout TrimResult) throws {
         guard let index = source.audioIndex else { return }
-        let audio = try TrimAudio(source: source, streamIndex: index, outputPath: muxer.path, globalHeader: muxer.wantsGlobalHeader)
         let tb = Double(source.timeBase.num) / Double(source.timeBase.den)
-        try audio.encode(from: Double(start) * tb, to: Double(end) * tb)
+        let from = Double(start) * tb
+        let to = Double(end) * tb
+        let copied = copy ? try TrimAudio(copying: source, streamIndex: index, from: from, to: to) : nil
+        let audio = try copied ?? TrimAudio(source: source, streamIndex: index, outputPath: muxer.path, globalHeader: muxer.wantsGlobalHeader)
+        if copied == nil { try audio.encode(from: from, to: to) }
+        result.audioMethod = copied == nil ? "reencoded" : "copied"
         try muxer.addAudio(audio)
         result.audioDuration = Double(audio.sampleCount) / Double(audio.sampleRate)
     }

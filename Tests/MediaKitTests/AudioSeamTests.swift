@@ -1,0 +1,51 @@
+import CFFmpeg
+import Foundation
+import MediaTestSupport
+import Testing
+
+@testable import MediaKit
+
+/// Where a segment's audio goes (`AudioSpan`) and the trim's smart cut with its AAC packets copied.
+@Suite struct AudioSeamTests {
+    /// The span follows the video kept: a head trim moves the source start, the end is the video's end
+    /// rescaled, and a span never runs backwards.
+    @Test func spanFollowsTheKeptVideo() {
+        let tb = AVRational(num: 1, den: 12288)
+        // Two frames of 512 ticks trimmed at the head, the kept video ending at output tick 24576 (2 s).
+        let span = AudioSpan(
+            sourcePts: 1024, sourceTimeBase: tb, outputStart: 48000, outputEndTicks: 24576 + 12288, outputTimeBase: tb, sampleRate: 48000)
+        #expect(span.sourceStart == 1024.0 / 12288)
+        #expect(span.outputStart == 48000 && span.outputEnd == 144_000)
+        #expect(span.count == 96000)
+        #expect(AudioSpan(sourceStart: 0, outputStart: 100, outputEnd: 50).count == 0)
+    }
+
+    /// The smart cut copies the source's AAC packets: the trimmed audio decodes bit for bit as the source
+    /// (moved by at most half an AAC frame), and lasts as long as the video.
+    @Test func smartCutCopiesAudioPackets() throws {
+        let dir = TestCorpus.shared.scratchDirectory("audio-trim")
+        let input = try AudioCopyConcatTests.segment("long.mp4", in: dir, seconds: 20, audio: AudioCopyConcatTests.music(3))
+        let out = dir.appendingPathComponent("cut.mp4").path
+        let result = try Trimmer.trim(input: input, output: out, options: TrimOptions(start: 5.3, end: 12.7))
+        #expect(result.method == .smartCut)
+        #expect(result.audioMethod == "copied")
+        let source = try AudioCopyConcatTests.decode(input)
+        let cut = try AudioCopyConcatTests.decode(out)
+        let start = Int((result.actualStart * 48000).rounded())
+        let count = Int(((result.actualEnd - result.actualStart) * 48000).rounded())
+        #expect(abs((result.audioDuration ?? 0) - result.videoDuration) < 1.0 / 48000 + 1e-9)
+        // The move that makes the output the source's samples, bit for bit, over the whole cut.
+        let move = (-512...512).first { m in (0..<64).allSatisfy { i in cut[2 * i] == source[2 * (start + i - m)] } }
+        let found = try #require(move, "no move of at most 512 samples makes the cut the source's samples")
+        let same = (0..<min(count, cut.count / 2)).allSatisfy { i in
+            cut[2 * i] == source[2 * (start + i - found)] && cut[2 * i + 1] == source[2 * (start + i - found) + 1]
+        }
+        #expect(same)
+        let copyOff = try Trimmer.trim(
+            input: input, output: out,
+            options: {
+                var o = TrimOptions(start: 5.3, end: 12.7); o.copyAudio = false; return o
+            }())
+        #expect(copyOff.audioMethod == "reencoded")
+    }
+}
