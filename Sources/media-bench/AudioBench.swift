@@ -6,19 +6,16 @@ import MediaKit
 
 /// `media-bench audio [--repetitions N] [--work-dir DIR] [--shotchain PATH]`.
 func audioCommand(_ arguments: [String]) throws {
-    var args = arguments
-    var repetitions = 5
-    var workDir = "bench-out/audio"
-    var shotchain = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shotchain").path
-    while !args.isEmpty {
-        let a = args.removeFirst()
-        switch a {
-        case "--repetitions": repetitions = Int(args.removeFirst()) ?? repetitions
-        case "--work-dir": workDir = args.removeFirst()
-        case "--shotchain": shotchain = args.removeFirst()
-        default: throw BenchError("audio: unknown argument \(a)")
-        }
+    let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var settings = ["--repetitions": "5", "--work-dir": "bench-out/audio", "--shotchain": here.appendingPathComponent("shotchain").path]
+    var given = arguments.makeIterator()
+    while let name = given.next() {
+        guard settings[name] != nil, let value = given.next() else { throw BenchError("audio: unknown or incomplete argument \(name)") }
+        settings[name] = value
     }
+    let repetitions = Int(settings["--repetitions"] ?? "") ?? 5
+    let workDir = settings["--work-dir"] ?? "bench-out/audio"
+    let shotchain = settings["--shotchain"] ?? "shotchain"
     try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
     let me = CommandLine.arguments[0]
     let quiet = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y"]

@@ -123,20 +123,12 @@ func run(_ argv: [String]) throws {
 // MARK: - main
 
 var args = Array(CommandLine.arguments.dropFirst())
-if let name = args.first,
-    let command = ["audio": audioCommand, "audio-concat-reencode": audioConcatReencodeCommand, "audio-trim": audioTrimCommand][name]
-{
+let subcommands = [
+    "shotcheck": shotcheckCommand, "audio": audioCommand, "audio-concat-reencode": audioConcatReencodeCommand, "audio-trim": audioTrimCommand,
+]
+if let name = args.first, let command = subcommands[name] {
     do {
         try command(Array(args.dropFirst()))
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("media-bench: \(error)\n".utf8))
-        exit(1)
-    }
-}
-if args.first == "shotcheck" {
-    do {
-        try shotcheckCommand(Array(args.dropFirst()))
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("media-bench: \(error)\n".utf8))

@@ -122,6 +122,9 @@ import Testing
         #expect(audio.method == "copied")
         #expect(audio.segments[1].copiedFrom == nil)
         #expect(audio.segments[0].copiedFrom != nil && audio.segments[2].copiedFrom != nil)
+        // Only the frames at its two seams are encoded; its middle is one silent packet repeated.
+        #expect(audio.encodedPackets <= 4 * 2)
+        #expect(audio.silentPackets >= 2 * 48000 / 1024 - 8)
         let decoded = try Self.decode(out)
         // The silent segment's middle is digital silence; its neighbours are loud up to their seams.
         let middle = decoded[(2 * (2 * Self.rate + 2048))..<(2 * (4 * Self.rate - 2048))]

@@ -20,6 +20,47 @@ import Testing
         #expect(AudioSpan(sourceStart: 0, outputStart: 100, outputEnd: 50).count == 0)
     }
 
+    /// Head and tail trims of any number of frames (what `ConcatOptions.edits` asks of the video side) move each
+    /// segment's audio with its kept video: the copied packets decode bit for bit as their segment at the place
+    /// its span gives (within 512 samples), and the track ends where the last span does.
+    @Test func trimmedSpansPlaceEachSegment() throws {
+        let dir = TestCorpus.shared.scratchDirectory("audio-spans")
+        let paths = try (0..<3).map {
+            try AudioCopyConcatTests.segment("s\($0).mp4", in: dir, seconds: 2, audio: AudioCopyConcatTests.music($0 + 4))
+        }
+        let trims = [(head: 0, tail: 5), (head: 7, tail: 3), (head: 12, tail: 0)]  // frames of 2000 samples (24 fps)
+        let out = dir.appendingPathComponent("audio.mp4").path
+        let output = try OutputContainer(path: out)
+        let format = try AACCopyFormat(container: InputContainer(path: paths[0]), stream: 1)
+        let track = try AudioCopyTrack(output: output, format: format, bitRate: 128_000, segmentCount: 3)
+        try output.writeHeader(fastStart: false)
+        var starts: [Int64] = []
+        for (k, path) in paths.enumerated() {
+            try track.begin(ConcatSegment(path: path), index: k)
+            let kept = Int64(48 - trims[k].head - trims[k].tail) * 2000
+            starts.append(track.sampleCount)
+            try track.end(
+                AudioSpan(sourceStart: Double(trims[k].head) / 24, outputStart: track.sampleCount, outputEnd: track.sampleCount + kept))
+        }
+        let report = try track.finish()
+        try output.commit()
+        #expect(report.method == "copied" && report.segments.count == 3)
+        let decoded = try AudioCopyConcatTests.decode(out)
+        #expect(abs(decoded.count / 2 - 2000 * (48 * 3 - 27)) < 1024)
+        for (k, path) in paths.enumerated() {
+            let source = try AudioCopyConcatTests.decode(path)
+            let move = try #require(report.segments[k].offsetSamples)
+            #expect(abs(move) <= 512)
+            let shift = Int(starts[k]) - trims[k].head * 2000 + move
+            let from = max(0, Int(try #require(report.segments[k].copiedFrom)) + 1024, shift)
+            let until = min(Int(try #require(report.segments[k].copiedUntil)), decoded.count / 2, source.count / 2 + shift)
+            #expect(until - from > 60_000, "segment \(k)")
+            let same = (from..<until).allSatisfy { t in decoded[2 * t] == source[2 * (t - shift)] && decoded[2 * t + 1] == source[2 * (t - shift) + 1]
+            }
+            #expect(same, "segment \(k)")
+        }
+    }
+
     /// The smart cut copies the source's AAC packets: the trimmed audio decodes bit for bit as the source
     /// (moved by at most half an AAC frame), and lasts as long as the video.
     @Test func smartCutCopiesAudioPackets() throws {

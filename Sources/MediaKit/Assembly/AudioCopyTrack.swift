@@ -40,6 +40,8 @@ final class AudioCopyTrack: ConcatAudioOutput {
     /// The next output frame to write.
     private var nextFrame: Int64 = -1
     private var report: ConcatAudioReport
+    /// The repeated silent packet, once made (nil inside: the encoder gave none).
+    private var silence: Packet??
 
     /// Adds the output's audio stream, with the copied segments' codec parameters.
     init(output: OutputContainer, format: AACCopyFormat, bitRate: Int, segmentCount: Int) throws {
@@ -50,7 +52,7 @@ final class AudioCopyTrack: ConcatAudioOutput {
         self.segmentCount = segmentCount
         timeBase = AVRational(num: 1, den: Int32(clamping: max(1, format.sampleRate)))
         streamIndex = try output.addStream(copyingAudio: format.parameters, timeBase: timeBase)
-        report = ConcatAudioReport(method: "copied", reason: nil, copiedPackets: 0, encodedPackets: 0, segments: [])
+        report = ConcatAudioReport(method: "copied", reason: nil, copiedPackets: 0, encodedPackets: 0, silentPackets: 0, segments: [])
     }
 
     /// Reads the segment's audio packets from a container of its own, from the very first (the pass's rewound
@@ -76,10 +78,17 @@ final class AudioCopyTrack: ConcatAudioOutput {
     func end(_ span: AudioSpan) throws {
         let isFirst = index == 0
         let isLast = index == segmentCount - 1
-        let ideal = span.outputStart - Int64((span.sourceStart * Double(sampleRate)).rounded())
+        let source = (span.sourceStart * Double(sampleRate)).rounded()
+        guard source.isFinite, abs(source) < Double(AACPacketStore.limit), abs(span.outputEnd) < AACPacketStore.limit else {
+            throw MediaError.decodeFailed(path: store?.path ?? output.path, detail: "the segment's video time \(span.sourceStart) s is out of range")
+        }
+        let ideal = span.outputStart - Int64(source)
         var entry = Placed(store: store, start: isFirst ? .min : span.outputStart, end: isLast ? .max : span.outputEnd, shift: ideal)
         var segmentReport = ConcatAudioReport.Segment(offsetSamples: nil, copiedFrom: nil, copiedUntil: nil)
-        var copy: (frames: ClosedRange<Int64>, first: Int64)?
+        let lo = isFirst ? -1 : Self.ceilDiv(span.outputStart, Self.frame)
+        let hi = isLast ? Self.floorDiv(span.outputEnd - 1, Self.frame) : Self.floorDiv(span.outputEnd, Self.frame) - 2
+        // The frames copied: the segment's own packets, or for a segment without audio one silent packet repeated.
+        var run: (frames: ClosedRange<Int64>, packet: (Int64) -> Packet)?
         if let store, store.isContiguous, let firstStart = store.starts.first, store.channels == channels, store.sampleRate == sampleRate {
             // Packets land on the output's frame grid: the smallest move that puts them there.
             var move = Self.mod(-(firstStart + ideal), Self.frame)
@@ -88,31 +97,35 @@ final class AudioCopyTrack: ConcatAudioOutput {
             segmentReport.offsetSamples = Int(move)
             let first = Self.floorDiv(firstStart + entry.shift, Self.frame)
             let last = first + Int64(store.packets.count) - 1
-            let lo = isFirst ? -1 : Self.ceilDiv(span.outputStart, Self.frame)
-            let hi = isLast ? Self.floorDiv(span.outputEnd - 1, Self.frame) : Self.floorDiv(span.outputEnd, Self.frame) - 2
             var from = max(lo, first, nextFrame)
             var to = min(hi, last)
             // A run next to a window starts and ends on long windows (the very first frame needs none).
             while from <= to, from > -1, !store.isLongWindow(Int(from - first)) { from += 1 }
             while from <= to, !(isLast && to == last), !store.isLongWindow(Int(to - first)) { to -= 1 }
-            if from <= to { copy = (from...to, first) }
+            if from <= to { run = (from...to, { store.packets[Int($0 - first)] }) }
+        } else if store == nil, max(lo, nextFrame) <= hi, let silent = try silentPacket() {
+            run = (max(lo, nextFrame)...hi, { _ in silent })
         }
         placed.append(entry)
         sampleCount = span.outputEnd
-        if let copy, let store {
-            if copy.frames.lowerBound > nextFrame { try encodeWindow(nextFrame..<copy.frames.lowerBound, trailing: false) }
-            for n in copy.frames {
+        if let run {
+            if run.frames.lowerBound > nextFrame { try encodeWindow(nextFrame..<run.frames.lowerBound, trailing: false) }
+            for n in run.frames {
                 let packet = Packet()
-                if av_packet_ref(packet.pointer, store.packets[Int(n - copy.first)].pointer) < 0 {
+                if av_packet_ref(packet.pointer, run.packet(n).pointer) < 0 {
                     throw MediaError.encodeFailed(path: output.path, detail: "cannot copy an audio packet: out of memory")
                 }
-                let length = isLast && n == copy.frames.upperBound ? min(Self.frame, span.outputEnd - n * Self.frame) : Self.frame
+                let length = isLast && n == run.frames.upperBound ? min(Self.frame, span.outputEnd - n * Self.frame) : Self.frame
                 try write(packet, at: n * Self.frame, duration: length)
             }
-            report.copiedPackets += copy.frames.count
-            segmentReport.copiedFrom = copy.frames.lowerBound * Self.frame
-            segmentReport.copiedUntil = (copy.frames.upperBound + 1) * Self.frame
-            nextFrame = copy.frames.upperBound + 1
+            if store == nil {
+                report.silentPackets += run.frames.count
+            } else {
+                report.copiedPackets += run.frames.count
+                segmentReport.copiedFrom = run.frames.lowerBound * Self.frame
+                segmentReport.copiedUntil = (run.frames.upperBound + 1) * Self.frame
+            }
+            nextFrame = run.frames.upperBound + 1
             let needed = (nextFrame - Self.primingFrames) * Self.frame
             placed.removeAll { $0.end <= needed }
         }
@@ -122,6 +135,20 @@ final class AudioCopyTrack: ConcatAudioOutput {
     }
 
     func writeReady() throws {}
+
+    /// One AAC frame of digital silence with long windows (encoded once: the third frame of a silent run, whose
+    /// transform and overlap see only zeros), repeated in segments without audio; nil if the encoder gives none.
+    private func silentPacket() throws -> Packet? {
+        if let silence { return silence }
+        let aac = try AACEncoder(
+            sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
+        var packets: [Packet] = []
+        try aac.appendSilence(6 * Int(Self.frame)) { packets.append($0) }
+        try aac.finish { packets.append($0) }
+        let found = packets.first { $0.pts >= 2 * Self.frame && AACWindowSequence(packet: $0) == .onlyLong }
+        silence = .some(found)
+        return found
+    }
 
     func finish() throws -> ConcatAudioReport {
         let frames = Self.ceilDiv(sampleCount, Self.frame)

@@ -30,7 +30,8 @@ final class ConcatAudioReencode: ConcatAudioOutput {
         guard let segment else { return }
         try segment.decode(nil)
         let count = Int(max(0, span.outputEnd - sampleCount))
-        let skip = Int(((span.sourceStart - videoStart) * Double(sampleRate)).rounded())
+        let offset = ((span.sourceStart - videoStart) * Double(sampleRate)).rounded()
+        let skip = offset.isFinite ? Int(max(-1e15, min(1e15, offset))) : 0
         try encoder.append(segment.samples(skip: skip, count: count))
         sampleCount += Int64(count)
         self.segment = nil
@@ -43,6 +44,6 @@ final class ConcatAudioReencode: ConcatAudioOutput {
     func finish() throws -> ConcatAudioReport {
         try encoder.finish()
         let packets = Int((sampleCount + 1023) / 1024) + 1
-        return ConcatAudioReport(method: "reencoded", reason: reason, copiedPackets: 0, encodedPackets: packets, segments: [])
+        return ConcatAudioReport(method: "reencoded", reason: reason, copiedPackets: 0, encodedPackets: packets, silentPackets: 0, segments: [])
     }
 }

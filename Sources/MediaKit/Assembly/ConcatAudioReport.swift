@@ -19,6 +19,8 @@ public struct ConcatAudioReport: Sendable, Equatable, Codable {
     public var copiedPackets: Int
     /// AAC packets encoded (the windows at the seams, or everything when re-encoded).
     public var encodedPackets: Int
+    /// Copies of one silent AAC packet, in segments without audio away from their seams.
+    public var silentPackets: Int
     /// Per input segment, in order (empty when re-encoded).
     public var segments: [Segment]
 }

@@ -7,6 +7,8 @@ import CFFmpeg
 final class AACPacketStore {
     /// AAC frames hold 1024 samples per channel (the only frame length the copy path accepts).
     static let frameLength: Int64 = 1024
+    /// The largest sample position (either sign) the store and the copy track work with (2^50).
+    static let limit: Int64 = 1 << 50
 
     let path: String
     let sampleRate: Int
@@ -67,6 +69,12 @@ final class AACPacketStore {
         p.pointee.duration = p.pointee.duration > 0 ? av_rescale_q(p.pointee.duration, streamTimeBase, rate) : Self.frameLength
         p.pointee.pos = -1
         let start = p.pointee.pts
+        // A timestamp no real file has (past about 700 years of samples) is not placed: the packets are then
+        // not copied (isContiguous), and no sum below can overflow.
+        guard abs(start) < Self.limit, abs(p.pointee.duration) < Self.limit else {
+            isContiguous = false
+            return
+        }
         if let last = starts.last {
             if start != last + Self.frameLength { isContiguous = false }
         } else {
@@ -80,8 +88,8 @@ final class AACPacketStore {
     /// True when packet `j` codes long windows only, or its window sequence cannot be told (a copied run starts and
     /// ends on such packets, so that its overlap with a re-encoded neighbour cancels).
     func isLongWindow(_ j: Int) -> Bool {
-        guard packets.indices.contains(j), let data = packets[j].pointer.pointee.data else { return false }
-        let sequence = AACWindowSequence(rawDataBlock: UnsafeBufferPointer(start: data, count: packets[j].size))
+        guard packets.indices.contains(j) else { return false }
+        let sequence = AACWindowSequence(packet: packets[j])
         return sequence == nil || sequence == .onlyLong
     }
 

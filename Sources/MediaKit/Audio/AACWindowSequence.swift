@@ -7,6 +7,12 @@ enum AACWindowSequence: Int {
     case eightShort = 2
     case longStop = 3
 
+    /// The sequence of `packet`'s raw data block (nil when it cannot be told).
+    init?(packet: Packet) {
+        guard let data = packet.pointer.pointee.data, packet.size > 0 else { return nil }
+        self.init(rawDataBlock: UnsafeBufferPointer(start: data, count: packet.size))
+    }
+
     /// The sequence of the first single-channel, channel-pair or LFE element of `bytes` (nil when the block
     /// starts with another element or is too short).
     init?(rawDataBlock bytes: UnsafeBufferPointer<UInt8>) {

@@ -44,8 +44,11 @@ final class TrimAudio {
         self.streamIndex = streamIndex
         let container = try InputContainer(path: source.path)
         let rate = Int(container.stream(streamIndex).pointee.codecpar.pointee.sample_rate)
-        let a = Int64((start * Double(rate)).rounded())
-        let b = Int64((end * Double(rate)).rounded())
+        let first = (start * Double(rate)).rounded()
+        let last = (end * Double(rate)).rounded()
+        guard first.isFinite, last.isFinite, abs(first) < 1e15, abs(last) < 1e15 else { return nil }
+        let a = Int64(first)
+        let b = Int64(last)
         guard let cut = try AACPacketCut.packets(container: container, stream: streamIndex, start: a, count: b - a) else { return nil }
         packets = cut.packets
         copiedSamples = b - a
