@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// A concat's audio written at stream-copy speed: each segment's AAC packets are copied as they are, and only
 /// the few AAC frames around each seam (and any stretch without copyable audio: a segment without audio, one
@@ -12,7 +13,11 @@ import CFFmpeg
 /// a fresh AAC encoder fed from two frames before the window (so it starts primed on the same signal the copied
 /// frame before it coded) to two frames after (so the copied frame after it cancels the same overlap). Copied
 /// packets are byte-identical and, from the second of each run on, decode exactly as in their segment.
-final class AudioCopyTrack: ConcatAudioOutput {
+///
+/// The windows are encoded on a serial worker queue, overlapping the video work of the calling thread; the
+/// packets (encoded and copied, in output order) are written to the muxer only on the calling thread, in
+/// `writeReady` and `finish` (libavformat contexts are not thread-safe).
+final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
     let streamIndex: Int
     let sampleRate: Int
     private(set) var sampleCount: Int64 = 0
@@ -42,6 +47,13 @@ final class AudioCopyTrack: ConcatAudioOutput {
     private var report: ConcatAudioReport
     /// The repeated silent packet, once made (nil inside: the encoder gave none).
     private var silence: Packet??
+    private let queue = DispatchQueue(label: "shotchain.concat.aac-windows")
+    /// One packet ready for the muxer, at `pts` for `duration` (1/sampleRate).
+    private typealias Item = (packet: Packet, pts: Int64, duration: Int64)
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var ready: [Item] = []
+    private var failure: (any Error)?
 
     /// Adds the output's audio stream, with the copied segments' codec parameters.
     init(output: OutputContainer, format: AACCopyFormat, bitRate: Int, segmentCount: Int) throws {
@@ -76,6 +88,7 @@ final class AudioCopyTrack: ConcatAudioOutput {
     func add(_ packet: Packet) throws {}
 
     func end(_ span: AudioSpan) throws {
+        try writeReady()
         let isFirst = index == 0
         let isLast = index == segmentCount - 1
         let source = (span.sourceStart * Double(sampleRate)).rounded()
@@ -109,15 +122,17 @@ final class AudioCopyTrack: ConcatAudioOutput {
         placed.append(entry)
         sampleCount = span.outputEnd
         if let run {
-            if run.frames.lowerBound > nextFrame { try encodeWindow(nextFrame..<run.frames.lowerBound, trailing: false) }
+            if run.frames.lowerBound > nextFrame { encodeWindow(nextFrame..<run.frames.lowerBound, trailing: false) }
+            var items: [Item] = []
             for n in run.frames {
                 let packet = Packet()
                 if av_packet_ref(packet.pointer, run.packet(n).pointer) < 0 {
                     throw MediaError.encodeFailed(path: output.path, detail: "cannot copy an audio packet: out of memory")
                 }
                 let length = isLast && n == run.frames.upperBound ? min(Self.frame, span.outputEnd - n * Self.frame) : Self.frame
-                try write(packet, at: n * Self.frame, duration: length)
+                items.append((packet, n * Self.frame, length))
             }
+            schedule { items }
             if store == nil {
                 report.silentPackets += run.frames.count
             } else {
@@ -134,7 +149,29 @@ final class AudioCopyTrack: ConcatAudioOutput {
         index += 1
     }
 
-    func writeReady() throws {}
+    /// Writes the packets the worker has made ready so far (calling thread only); rethrows a worker failure.
+    func writeReady() throws {
+        let (items, error) = lock.withLock {
+            defer { ready.removeAll(keepingCapacity: true) }
+            return (ready, failure)
+        }
+        if let error { throw error }
+        for item in items { try write(item.packet, at: item.pts, duration: item.duration) }
+    }
+
+    /// Runs `work` on the worker after the jobs before it and queues the packets it gives for the muxer.
+    private func schedule(_ work: @escaping () throws -> [Item]) {
+        let job = UncheckedJob(run: work)
+        queue.async { [self] in
+            if lock.withLock({ failure }) != nil { return }
+            do {
+                let items = try job.run()
+                lock.withLock { ready.append(contentsOf: items) }
+            } catch {
+                lock.withLock { if failure == nil { failure = error } }
+            }
+        }
+    }
 
     /// One AAC frame of digital silence with long windows (encoded once: the third frame of a silent run, whose
     /// transform and overlap see only zeros), repeated in segments without audio; nil if the encoder gives none.
@@ -152,14 +189,24 @@ final class AudioCopyTrack: ConcatAudioOutput {
 
     func finish() throws -> ConcatAudioReport {
         let frames = Self.ceilDiv(sampleCount, Self.frame)
-        if nextFrame < frames { try encodeWindow(nextFrame..<frames, trailing: true) }
+        if nextFrame < frames { encodeWindow(nextFrame..<frames, trailing: true) }
+        queue.sync {}
+        try writeReady()
         placed = []
         return report
     }
 
-    /// Encodes output frames `frames` from the placed segments' samples and writes them; `trailing`: the
-    /// window ends the track (its last packet ends at the last sample).
-    private func encodeWindow(_ frames: Range<Int64>, trailing: Bool) throws {
+    /// Queues the encoding of output frames `frames` from the segments placed so far; `trailing`: the window
+    /// ends the track (its last packet ends at the last sample).
+    private func encodeWindow(_ frames: Range<Int64>, trailing: Bool) {
+        let placed = self.placed
+        let total = sampleCount
+        report.encodedPackets += frames.count
+        schedule { [self] in try encode(frames, trailing: trailing, placed: placed, total: total) }
+    }
+
+    /// Encodes output frames `frames` from `placed` (the track lasting `total` samples).
+    private func encode(_ frames: Range<Int64>, trailing: Bool, placed: [Placed], total sampleCount: Int64) throws -> [Item] {
         let f = Self.frame
         // A window at the very start begins with the encoder's own priming frame (-1).
         let start = frames.lowerBound < 0 ? 0 : (frames.lowerBound - Self.primingFrames) * f
@@ -177,7 +224,7 @@ final class AudioCopyTrack: ConcatAudioOutput {
         var t = start
         while t < stop {
             let n = Int(min(Int64(AACEncoder.chunk), stop - t))
-            try aac.append(try samples(from: t, count: n), into: take)
+            try aac.append(try samples(from: t, count: n, placed: placed), into: take)
             t += Int64(n)
         }
         try aac.finish(into: take)
@@ -185,15 +232,13 @@ final class AudioCopyTrack: ConcatAudioOutput {
             throw MediaError.encodeFailed(
                 path: output.path, detail: "the audio window at sample \(wanted.lowerBound) encoded \(kept.count) frames, expected \(frames.count)")
         }
-        for (i, packet) in kept.enumerated() {
-            let at = packet.pts
-            try write(packet, at: at, duration: trailing && i == kept.count - 1 ? min(f, sampleCount - at) : f)
+        return kept.enumerated().map { i, packet in
+            (packet, packet.pts, trailing && i == kept.count - 1 ? min(f, sampleCount - packet.pts) : f)
         }
-        report.encodedPackets += kept.count
     }
 
     /// Output samples [t, t + count) from the placed segments (silence where none has audio).
-    private func samples(from t: Int64, count: Int) throws -> [[Float]] {
+    private func samples(from t: Int64, count: Int, placed: [Placed]) throws -> [[Float]] {
         var planes = [[Float]](repeating: [Float](repeating: 0, count: count), count: channels)
         let end = t + Int64(count)
         for p in placed where p.end > t && p.start < end {
@@ -216,6 +261,11 @@ final class AudioCopyTrack: ConcatAudioOutput {
         p.pointee.duration = max(1, duration)
         p.pointee.pos = -1
         try output.write(packet, stream: streamIndex, from: timeBase)
+    }
+
+    /// A job handed to the worker queue (its packets and stores are used there only until it returns).
+    private struct UncheckedJob: @unchecked Sendable {
+        var run: () throws -> [Item]
     }
 
     private static func mod(_ x: Int64, _ m: Int64) -> Int64 { ((x % m) + m) % m }
