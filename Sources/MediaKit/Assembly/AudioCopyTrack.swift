@@ -10,7 +10,7 @@ import Foundation
 /// frame from where its video puts them (`AudioSpan`), so audio never drifts from video by more than 512
 /// samples however many segments there are. A packet is copied when the 2048 samples its transform covers lie
 /// wholly inside its segment's part of the output; the frames between two copied runs are a window, encoded by
-/// a fresh AAC encoder fed from two frames before the window (so it starts primed on the same signal the copied
+/// a fresh AAC encoder fed from a frame before the window (so it starts primed on the same signal the copied
 /// frame before it coded) to two frames after (so the copied frame after it cancels the same overlap). Copied
 /// packets are byte-identical and, from the second of each run on, decode exactly as in their segment.
 ///
@@ -28,7 +28,7 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
     private let timeBase: AVRational
     private static let frame = AACPacketStore.frameLength
     /// Frames the window encoder is fed before the window's first.
-    private static let primingFrames: Int64 = 2
+    private static let primingFrames: Int64 = 1
 
     /// One segment's place in the output: output sample = source sample + `shift` in [start, end).
     private struct Placed {
@@ -221,9 +221,10 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
             packet.pointer.pointee.pts = t
             kept.append(packet)
         }
+        // The samples of a short window are decoded at once (one decoder run per segment it touches).
         var t = start
         while t < stop {
-            let n = Int(min(Int64(AACEncoder.chunk), stop - t))
+            let n = Int(min(Int64(1 << 16), stop - t))
             try aac.append(try samples(from: t, count: n, placed: placed), into: take)
             t += Int64(n)
         }
