@@ -228,7 +228,9 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
             try aac.append(try samples(from: t, count: n, placed: placed), into: take)
             t += Int64(n)
         }
-        try aac.finish(into: take)
+        // Fed two frames past the window, the encoder has handed over all of its frames: draining it would only
+        // encode one more frame of nothing (a trailing window needs the drain for its last samples).
+        if trailing || kept.count < frames.count { try aac.finish(into: take) }
         guard kept.count == frames.count else {
             throw MediaError.encodeFailed(
                 path: output.path, detail: "the audio window at sample \(wanted.lowerBound) encoded \(kept.count) frames, expected \(frames.count)")
