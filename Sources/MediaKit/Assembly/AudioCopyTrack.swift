@@ -10,8 +10,9 @@ import Foundation
 /// frame from where its video puts them (`AudioSpan`), so audio never drifts from video by more than 512
 /// samples however many segments there are. A packet is copied when the 2048 samples its transform covers lie
 /// wholly inside its segment's part of the output; the frames between two copied runs are a window, encoded by
-/// a fresh AAC encoder fed from a frame before the window (so it starts primed on the same signal the copied
-/// frame before it coded) to two frames after (so the copied frame after it cancels the same overlap). Copied
+/// one long-lived AAC encoder fed each window in turn, from a frame before the window (so it is primed on the
+/// same signal the copied frame before it coded; that frame's packet is dropped) to two frames after (so the
+/// copied frame after it cancels the same overlap), and never drained between windows. Copied
 /// packets are byte-identical and, from the second of each run on, decode exactly as in their segment.
 ///
 /// The windows are encoded on a serial worker queue, overlapping the video work of the calling thread; the
@@ -54,6 +55,8 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
     private let lock = NSLock()
     private var ready: [Item] = []
     private var failure: (any Error)?
+    /// The window encoder, opened for the first window and fed every window in turn (worker queue only).
+    private var windowEncoder: AACEncoder?
 
     /// Adds the output's audio stream, with the copied segments' codec parameters.
     init(output: OutputContainer, format: AACCopyFormat, bitRate: Int, segmentCount: Int) throws {
@@ -177,8 +180,7 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
     /// transform and overlap see only zeros), repeated in segments without audio; nil if the encoder gives none.
     private func silentPacket() throws -> Packet? {
         if let silence { return silence }
-        let aac = try AACEncoder(
-            sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
+        let aac = try makeEncoder()
         var packets: [Packet] = []
         try aac.appendSilence(6 * Int(Self.frame)) { packets.append($0) }
         try aac.finish { packets.append($0) }
@@ -205,18 +207,26 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         schedule { [self] in try encode(frames, trailing: trailing, placed: placed, total: total) }
     }
 
-    /// Encodes output frames `frames` from `placed` (the track lasting `total` samples).
+    /// Encodes output frames `frames` from `placed` (the track lasting `total` samples), on the worker.
     private func encode(_ frames: Range<Int64>, trailing: Bool, placed: [Placed], total sampleCount: Int64) throws -> [Item] {
         let f = Self.frame
-        // A window at the very start begins with the encoder's own priming frame (-1).
+        // A window at the very start begins with a fresh encoder's own priming frame (-1).
         let start = frames.lowerBound < 0 ? 0 : (frames.lowerBound - Self.primingFrames) * f
+        // The encoder makes a frame's packet once it has the two frames after it (the next one, whose first half
+        // the copied packet after the window overlaps, and its look-ahead): fed two frames past the window, it has
+        // made every frame needed, the last one held back (handed over below, with no drain).
         let stop = trailing ? sampleCount : (frames.upperBound + 2) * f
-        let aac = try AACEncoder(
-            sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
+        let aac = try (frames.lowerBound < 0 ? nil : windowEncoder) ?? makeEncoder()
+        windowEncoder = aac
+        // Its packets are timed by the samples given to it: this window's first sample is its `base`-th. The
+        // packets of the stretch before (the previous window's tail running into this one's start) come out
+        // before `wanted` and are dropped, as is the priming frame's.
+        let base = aac.sampleCount
         var kept: [Packet] = []
+        kept.reserveCapacity(frames.count)
         let wanted = frames.lowerBound * f..<frames.upperBound * f
         func take(_ packet: Packet) {
-            let t = packet.pts + start
+            let t = packet.pts - base + start
             guard wanted.contains(t) else { return }
             packet.pointer.pointee.pts = t
             kept.append(packet)
@@ -228,9 +238,9 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
             try aac.append(try samples(from: t, count: n, placed: placed), into: take)
             t += Int64(n)
         }
-        // Fed two frames past the window, the encoder has handed over all of its frames: draining it would only
-        // encode one more frame of nothing (a trailing window needs the drain for its last samples).
-        if trailing || kept.count < frames.count { try aac.finish(into: take) }
+        // A trailing window drains the encoder for its last samples; any other hands over the frame held back
+        // and leaves the encoder running for the next window.
+        if trailing { try aac.finish(into: take) } else { try aac.handOverHeld(into: take) }
         guard kept.count == frames.count else {
             throw MediaError.encodeFailed(
                 path: output.path, detail: "the audio window at sample \(wanted.lowerBound) encoded \(kept.count) frames, expected \(frames.count)")
@@ -238,6 +248,10 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         return kept.enumerated().map { i, packet in
             (packet, packet.pts, trailing && i == kept.count - 1 ? min(f, sampleCount - packet.pts) : f)
         }
+    }
+
+    private func makeEncoder() throws -> AACEncoder {
+        try AACEncoder(sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
     }
 
     /// Output samples [t, t + count) from the placed segments (silence where none has audio).

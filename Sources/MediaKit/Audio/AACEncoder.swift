@@ -113,6 +113,14 @@ final class AACEncoder {
         try sink(last)
     }
 
+    /// Hands over the packet held back (the newest encoded) without draining: the encoder goes on with the next
+    /// samples given, as a window encoder fed one stretch after another does.
+    func handOverHeld(into sink: (Packet) throws -> Void) throws {
+        guard let last = held else { return }
+        held = nil
+        try sink(last)
+    }
+
     private func encodeQueued(_ count: Int, into sink: (Packet) throws -> Void) throws {
         let f = frame.pointer
         try encoder.prepareAudioFrame(frame, samples: count)
