@@ -11,11 +11,10 @@ extension ColourRamp {
         }
     }
 
-    /// Corrects `frame`'s pixels in place at `progress` of the ramp (nothing when that changes nothing), in the
-    /// luma rectangle `region` (nil: the whole picture); the frame's buffer must be writable.
+    /// Maps `frame`'s pixels in place through `table` (one of this ramp's), in the luma rectangle `region` (nil:
+    /// the whole picture); the frame's buffer must be writable.
     /// - Throws: `MediaError.encodeFailed` naming `path` for a pixel format other than 8-bit planar Y'CbCr.
-    func apply(to frame: Frame, progress: Double, region: (x: Int, y: Int, width: Int, height: Int)? = nil, path: String) throws {
-        guard !isIdentity(at: progress) else { return }
+    func apply(to frame: Frame, table: ColourLUT, region: (x: Int, y: Int, width: Int, height: Int)? = nil, path: String) throws {
         let format = frame.pixelFormat
         guard let shift = Self.chromaShift(of: format) else {
             let name = ffString(av_get_pix_fmt_name(format)) ?? "\(format.rawValue)"
@@ -36,6 +35,6 @@ extension ColourRamp {
         r.y = (max(0, r.y) >> shift.y) << shift.y
         r.width = min(r.width, frame.width - r.x)
         r.height = min(r.height, frame.height - r.y)
-        table(progress: progress).apply(to: picture, region: r)
+        table.apply(to: picture, region: r)
     }
 }
