@@ -282,6 +282,6 @@ import Testing
         #expect(json.contains("\"dropped_head\" : 3"))
         #expect(json.contains("\"dropped_tail\" : 2"))
         #expect(json.contains("\"colour\" : {"))
-        #expect(report.summary().contains("48 -> 45 frames"))
+        #expect(report.summary().contains("48 -> 45 frames (3 dropped at the head, 0 at the tail), colour-corrected"))
     }
 }

@@ -9,11 +9,15 @@ final class FrameColourCorrector {
     /// Tables per unit of progress.
     static let steps = 16
     let transfer: LabTransfer
+    /// Horizontal bands of a frame mapped on as many threads (1: the calling thread only).
+    let bands: Int
     private var ramp: ColourRamp?
     private var tables: [Int: ColourLUT] = [:]
 
-    init(_ transfer: LabTransfer) {
+    /// - Parameter bands: threads mapping a frame together (for a caller whose own thread is the bottleneck).
+    init(_ transfer: LabTransfer, bands: Int = 1) {
         self.transfer = transfer
+        self.bands = max(1, bands)
     }
 
     /// Corrects `frame` at `progress` of the ramp, in `region` (nil: all of it), reading its Y'CbCr as
@@ -30,7 +34,7 @@ final class FrameColourCorrector {
             tables = [:]
         }
         guard let ramp else { return }
-        try ramp.apply(to: frame, table: table(ramp, progress: min(1, progress)), region: region, path: path)
+        try ramp.apply(to: frame, table: table(ramp, progress: min(1, progress)), region: region, bands: bands, path: path)
     }
 
     /// The table at `progress`: the exact one at a sixteenth, else the mix of the two around it.
