@@ -15,10 +15,13 @@ import Foundation
 /// encoder (one set of parameter sets for the whole file) at the first segment's size and frame rate or the
 /// preset's. The `drop-first` and `crossfade` seams re-encode only the GOPs at the seams (libx264 parameter
 /// sets under a free id, added to the copied avcC) when the segments are compatible H.264, and everything
-/// otherwise. Audio follows each segment's kept video (silence for segments without audio): AAC packets are
-/// copied with only the frames around each seam encoded again (`AudioCopyTrack`) when every segment's audio is
-/// AAC-LC in one format, and otherwise all of it is decoded (converted to the first one's rate and layout),
-/// cut or padded to each segment's video and encoded once as AAC (`ConcatAudioReencode`).
+/// otherwise. The segment edits (`ConcatOptions.edits`) drop frames at a segment's head and tail, re-encoding only
+/// the GOPs a drop cuts inside, and colour-correct a segment by re-encoding its GOPs (see `SegmentEdit`); under the
+/// encode plan they are applied on the way into the encoder. Audio follows each segment's kept video (silence for
+/// segments without audio): AAC packets are copied with only the frames around each seam encoded again
+/// (`AudioCopyTrack`) when every segment's audio is AAC-LC in one format, and otherwise all of it is decoded
+/// (converted to the first one's rate and layout), cut or padded to each segment's video and encoded once as AAC
+/// (`ConcatAudioReencode`).
 ///
 /// The output is written under a temporary name, re-probed and checked (frame count and durations), and only
 /// then renamed to its destination; on any failure nothing is left behind.
@@ -46,7 +49,8 @@ public enum Concatenator {
         // Pass 1: describe every segment (only the first stays open).
         let first = try ConcatSegment(path: segments[0])
         let facts = try describe(segments, first: first)
-        let plan = try ConcatPlan.decide(facts: facts, first: first, options: options, path: output)
+        let cuts = try SegmentCut.resolve(options.edits, facts: facts, seam: options.seam)
+        let plan = try ConcatPlan.decide(facts: facts, cuts: cuts, first: first, options: options, path: output)
         let staging = stagingPath(for: output)
         defer { unlink(staging) }
         var segmentReports: [ConcatReport.Segment]
@@ -55,14 +59,16 @@ public enum Concatenator {
         let audioFormat = facts.lazy.compactMap { f in f.audioRate.flatMap { rate in f.audioChannels.map { (rate: rate, channels: $0) } } }.first
         var input = AssemblyInput(
             first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat, audioBitRate: try audioBitRate(options),
-            seam: options.seam)
+            seam: options.seam, cuts: cuts)
         input.audioPlan = ConcatAudioPlan.decide(facts).map { options.reencodeAudio ? .reencode(reason: "the audio re-encode was asked for") : $0 }
         var audioReport: ConcatAudioReport?
         switch plan {
         case .copy:
             (segmentReports, expectedFrames, expectedDuration, audioReport) = try CopyAssembler(input).run()
+            try ConcatOutputCheck.checkCounts(segmentReports, blend: input.blend, total: expectedFrames, output: output)
         case .copyWithSeamGOPs(let gop):
             (segmentReports, expectedFrames, expectedDuration, audioReport) = try CopyAssembler(input, gop: gop).run()
+            try ConcatOutputCheck.checkCounts(segmentReports, blend: input.blend, total: expectedFrames, output: output)
         case .encode(let reasons):
             let settings = try encodeSettings(first: first, options: options)
             (segmentReports, expectedFrames, expectedDuration, audioReport) = try EncodeAssembler(input, reasons: reasons, settings: settings).run()
@@ -92,7 +98,8 @@ public enum Concatenator {
                 path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
                 incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
                 audioRate: audio.map { Int($0.pointee.sample_rate) }, audioChannels: audio.map { Int(cff_codecpar_channels($0)) },
-                keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames)
+                keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames,
+                keyframeIndices: seg.keyframeIndices, keyframeDts: seg.keyframeDts)
             if let a = seg.audioIndex {
                 fact.audioFormat = try AACCopyFormat(container: seg.container, stream: a)
                 fact.audioCopyProblem = AACCopyFormat.unsuitability(container: seg.container, stream: a)

@@ -10,6 +10,9 @@ struct SegmentFacts {
     var keyframes: Int
     var firstGOPFrames: Int
     var lastGOPFrames: Int
+    /// The displayed index and the DTS of each keyframe.
+    var keyframeIndices: [Int] = []
+    var keyframeDts: [Int64] = []
     /// The audio stream's format, for copying its AAC packets (nil without audio).
     var audioFormat: AACCopyFormat? = nil
     /// Why its AAC packets cannot be copied (nil: they can, or no audio).
