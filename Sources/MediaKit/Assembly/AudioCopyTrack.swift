@@ -70,19 +70,22 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         report = ConcatAudioReport(method: "copied", reason: nil, copiedPackets: 0, encodedPackets: 0, silentPackets: 0, segments: [])
     }
 
-    /// Reads the segment's audio packets from a container of its own, from the very first (the pass's rewound
-    /// container starts after the priming packet, which the first sample's decode needs).
+    /// Reads the segment's audio packets from the pass's own container, from the very first (the pass's rewound
+    /// container starts after the priming packet, which the first sample's decode needs), and rewinds it again
+    /// for the pass.
     func begin(_ segment: ConcatSegment, index k: Int) throws {
         index = k
         store = try segment.audioIndex.map { stream in
-            let container = try InputContainer(path: segment.path)
+            let container = segment.container
             container.discardAll(except: [stream])
+            try container.rewind(stream: stream)
             let store = try AACPacketStore(container: container, stream: stream)
             let packet = Packet()
             while try container.read(into: packet) {
                 if packet.streamIndex == stream { try store.add(packet) }
                 packet.unref()
             }
+            try segment.rewind()
             return store
         }
     }
