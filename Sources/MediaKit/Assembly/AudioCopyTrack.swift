@@ -30,6 +30,9 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
     private static let frame = AACPacketStore.frameLength
     /// Frames the window encoder is fed before the window's first.
     private static let primingFrames: Int64 = 1
+    /// The windows' constant quality (FFmpeg's `-q:a` 2: about 130 kb/s stereo, in half the time a frame the
+    /// rate loop takes at a bit rate, whose state a window's first frames find far off after each jump).
+    private static let windowQuality = 2.0
 
     /// One segment's place in the output: output sample = source sample + `shift` in [start, end).
     private struct Placed {
@@ -219,7 +222,7 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         // the copied packet after the window overlaps, and its look-ahead): fed two frames past the window, it has
         // made every frame needed, the last one held back (handed over below, with no drain).
         let stop = trailing ? sampleCount : (frames.upperBound + 2) * f
-        let aac = try (frames.lowerBound < 0 ? nil : windowEncoder) ?? makeEncoder()
+        let aac = try (frames.lowerBound < 0 ? nil : windowEncoder) ?? makeEncoder(quality: Self.windowQuality)
         windowEncoder = aac
         // Its packets are timed by the samples given to it: this window's first sample is its `base`-th. The
         // packets of the stretch before (the previous window's tail running into this one's start) come out
@@ -253,8 +256,10 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         }
     }
 
-    private func makeEncoder() throws -> AACEncoder {
-        try AACEncoder(sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
+    private func makeEncoder(quality: Double? = nil) throws -> AACEncoder {
+        try AACEncoder(
+            sampleRate: sampleRate, channels: channels, bitRate: bitRate, quality: quality, globalHeader: output.wantsGlobalHeader,
+            path: output.path)
     }
 
     /// Output samples [t, t + count) from the placed segments (silence where none has audio).
