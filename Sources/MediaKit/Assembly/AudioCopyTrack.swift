@@ -73,9 +73,9 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         report = ConcatAudioReport(method: "copied", reason: nil, copiedPackets: 0, encodedPackets: 0, silentPackets: 0, segments: [])
     }
 
-    /// Reads the segment's audio packets from the pass's own container, from the very first (the pass's rewound
-    /// container starts after the priming packet, which the first sample's decode needs), and rewinds it again
-    /// for the pass.
+    /// Reads the segment's first audio packets from the pass's own container, up to the first after its start
+    /// (the pass's rewound container starts after the priming packet, which the first sample's decode needs),
+    /// and rewinds it again for the pass, whose packets `add` keeps from there on.
     func begin(_ segment: ConcatSegment, index k: Int) throws {
         index = k
         store = try segment.audioIndex.map { stream in
@@ -85,16 +85,20 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
             let store = try AACPacketStore(container: container, stream: stream)
             let packet = Packet()
             while try container.read(into: packet) {
-                if packet.streamIndex == stream { try store.add(packet) }
-                packet.unref()
+                defer { packet.unref() }
+                guard packet.streamIndex == stream else { continue }
+                try store.add(packet)
+                if packet.pts != cff_AV_NOPTS_VALUE && packet.pts > 0 { break }
             }
             try segment.rewind()
             return store
         }
     }
 
-    /// The pass's audio packets are not needed: `begin` read them all.
-    func add(_ packet: Packet) throws {}
+    /// Keeps the pass's audio packets after those `begin` read.
+    func add(_ packet: Packet) throws {
+        try store?.add(packet, skippingSeen: true)
+    }
 
     func end(_ span: AudioSpan) throws {
         try writeReady()
