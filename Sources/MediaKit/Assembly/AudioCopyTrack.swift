@@ -201,10 +201,18 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
 
     func finish() throws -> ConcatAudioReport {
         let frames = Self.ceilDiv(sampleCount, Self.frame)
-        if nextFrame < frames { encodeWindow(nextFrame..<frames, trailing: true) }
-        queue.sync {}
+        let last = nextFrame < frames ? nextFrame..<frames : nil
+        report.encodedPackets += last?.count ?? 0
+        let (placed, total) = (self.placed, sampleCount)
+        // The trailing window is encoded in the queue's turn after the others, on this thread (which waits for
+        // them anyway): no hand-off to the worker and back at the very end.
+        let items = try queue.sync { () throws -> [Item] in
+            guard let last, lock.withLock({ failure }) == nil else { return [] }
+            return try encode(last, trailing: true, placed: placed, total: total)
+        }
         try writeReady()
-        placed = []
+        for item in items { try write(item.packet, at: item.pts, duration: item.duration) }
+        self.placed = []
         return report
     }
 
