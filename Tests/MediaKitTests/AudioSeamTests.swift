@@ -36,7 +36,14 @@ import Testing
         try output.writeHeader(fastStart: false)
         var starts: [Int64] = []
         for (k, path) in paths.enumerated() {
-            try track.begin(ConcatSegment(path: path), index: k)
+            let segment = try ConcatSegment(path: path)
+            try track.begin(segment, index: k)
+            // As the copy pass does: the rewound segment read whole, its audio packets handed to the track.
+            let packet = Packet()
+            while try segment.container.read(into: packet) {
+                if packet.streamIndex == segment.audioIndex { try track.add(packet) }
+                packet.unref()
+            }
             let kept = Int64(48 - trims[k].head - trims[k].tail) * 2000
             starts.append(track.sampleCount)
             try track.end(

@@ -30,6 +30,9 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
     private static let frame = AACPacketStore.frameLength
     /// Frames the window encoder is fed before the window's first.
     private static let primingFrames: Int64 = 1
+    /// The windows' constant quality (FFmpeg's `-q:a` 2: about 130 kb/s stereo, in half the time a frame the
+    /// rate loop takes at a bit rate, whose state a window's first frames find far off after each jump).
+    private static let windowQuality = 2.0
 
     /// One segment's place in the output: output sample = source sample + `shift` in [start, end).
     private struct Placed {
@@ -70,25 +73,32 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         report = ConcatAudioReport(method: "copied", reason: nil, copiedPackets: 0, encodedPackets: 0, silentPackets: 0, segments: [])
     }
 
-    /// Reads the segment's audio packets from a container of its own, from the very first (the pass's rewound
-    /// container starts after the priming packet, which the first sample's decode needs).
+    /// Reads the segment's first audio packets from the pass's own container, up to the first after its start
+    /// (the pass's rewound container starts after the priming packet, which the first sample's decode needs),
+    /// and rewinds it again for the pass, whose packets `add` keeps from there on.
     func begin(_ segment: ConcatSegment, index k: Int) throws {
         index = k
         store = try segment.audioIndex.map { stream in
-            let container = try InputContainer(path: segment.path)
+            let container = segment.container
             container.discardAll(except: [stream])
+            try container.rewind(stream: stream)
             let store = try AACPacketStore(container: container, stream: stream)
             let packet = Packet()
             while try container.read(into: packet) {
-                if packet.streamIndex == stream { try store.add(packet) }
-                packet.unref()
+                defer { packet.unref() }
+                guard packet.streamIndex == stream else { continue }
+                try store.add(packet)
+                if packet.pts != cff_AV_NOPTS_VALUE && packet.pts > 0 { break }
             }
+            try segment.rewind()
             return store
         }
     }
 
-    /// The pass's audio packets are not needed: `begin` read them all.
-    func add(_ packet: Packet) throws {}
+    /// Keeps the pass's audio packets after those `begin` read.
+    func add(_ packet: Packet) throws {
+        try store?.add(packet, skippingSeen: true)
+    }
 
     func end(_ span: AudioSpan) throws {
         try writeReady()
@@ -191,10 +201,18 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
 
     func finish() throws -> ConcatAudioReport {
         let frames = Self.ceilDiv(sampleCount, Self.frame)
-        if nextFrame < frames { encodeWindow(nextFrame..<frames, trailing: true) }
-        queue.sync {}
+        let last = nextFrame < frames ? nextFrame..<frames : nil
+        report.encodedPackets += last?.count ?? 0
+        let (placed, total) = (self.placed, sampleCount)
+        // The trailing window is encoded in the queue's turn after the others, on this thread (which waits for
+        // them anyway): no hand-off to the worker and back at the very end.
+        let items = try queue.sync { () throws -> [Item] in
+            guard let last, lock.withLock({ failure }) == nil else { return [] }
+            return try encode(last, trailing: true, placed: placed, total: total)
+        }
         try writeReady()
-        placed = []
+        for item in items { try write(item.packet, at: item.pts, duration: item.duration) }
+        self.placed = []
         return report
     }
 
@@ -216,7 +234,7 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         // the copied packet after the window overlaps, and its look-ahead): fed two frames past the window, it has
         // made every frame needed, the last one held back (handed over below, with no drain).
         let stop = trailing ? sampleCount : (frames.upperBound + 2) * f
-        let aac = try (frames.lowerBound < 0 ? nil : windowEncoder) ?? makeEncoder()
+        let aac = try (frames.lowerBound < 0 ? nil : windowEncoder) ?? makeEncoder(quality: Self.windowQuality)
         windowEncoder = aac
         // Its packets are timed by the samples given to it: this window's first sample is its `base`-th. The
         // packets of the stretch before (the previous window's tail running into this one's start) come out
@@ -250,8 +268,10 @@ final class AudioCopyTrack: ConcatAudioOutput, @unchecked Sendable {
         }
     }
 
-    private func makeEncoder() throws -> AACEncoder {
-        try AACEncoder(sampleRate: sampleRate, channels: channels, bitRate: bitRate, globalHeader: output.wantsGlobalHeader, path: output.path)
+    private func makeEncoder(quality: Double? = nil) throws -> AACEncoder {
+        try AACEncoder(
+            sampleRate: sampleRate, channels: channels, bitRate: bitRate, quality: quality, globalHeader: output.wantsGlobalHeader,
+            path: output.path)
     }
 
     /// Output samples [t, t + count) from the placed segments (silence where none has audio).

@@ -50,8 +50,10 @@ final class AACPacketStore {
     }
 
     /// Keeps a packet of the stream (read in order): a new reference to its data, timestamps in samples.
-    func add(_ source: Packet) throws {
+    /// `skippingSeen`: a packet starting no later than the last one kept is one read before, and is skipped.
+    func add(_ source: Packet, skippingSeen: Bool = false) throws {
         guard source.pts != cff_AV_NOPTS_VALUE, source.size > 0 else { return }
+        if skippingSeen, let last = starts.last, av_rescale_q(source.pts, streamTimeBase, rate) <= last { return }
         let packet = Packet()
         if av_packet_ref(packet.pointer, source.pointer) < 0 {
             throw MediaError.decodeFailed(path: path, detail: "cannot keep an audio packet: out of memory")
