@@ -109,7 +109,10 @@ import Testing
         ]
         for (i, stats) in broken.enumerated() {
             for method in LabTransfer.Method.allCases {
-                for transfer in [LabTransfer.estimate(from: stats, to: picture, method: method), LabTransfer.estimate(from: picture, to: stats, method: method)] {
+                let transfers = [
+                    LabTransfer.estimate(from: stats, to: picture, method: method), LabTransfer.estimate(from: picture, to: stats, method: method),
+                ]
+                for transfer in transfers {
                     #expect((transfer.matrix + transfer.offset).allSatisfy { $0.isFinite }, "case \(i), \(method): \(transfer)")
                     let out = transfer.apply(Lab(l: 50, a: 10, b: -10))
                     #expect([out.l, out.a, out.b].allSatisfy { $0.isFinite }, "case \(i), \(method)")

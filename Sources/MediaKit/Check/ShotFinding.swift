@@ -14,9 +14,10 @@ public struct ShotFinding: Sendable, Equatable, Codable {
 
     /// What kind of defect.
     public var kind: Kind
-    /// When it starts, in the shot's own seconds (the presentation time of its first frame).
+    /// When it starts, in the shot's own seconds (the presentation time of its first frame; for a cut, of the last
+    /// frame before it).
     public var startSeconds: Double
-    /// When it ends (for a cut, the time of the first frame after it).
+    /// When it ends: when its last frame stops being displayed (for a cut, the time of the first frame after it).
     public var endSeconds: Double
 
     /// A finding from its parts.
@@ -34,7 +35,7 @@ public struct ShotFinding: Sendable, Equatable, Codable {
 }
 
 /// Frames at the ends of a shot that repeat their neighbour (a hold): `head` frames after the first one that
-/// repeat it, `tail` frames before the last one that the last repeats.
+/// repeat it, `tail` frames before the last one that the last repeats (`HoldDetector` counts them).
 ///
 /// JSON keys: `head`, `tail`.
 public struct HeldFrames: Sendable, Equatable, Codable {
