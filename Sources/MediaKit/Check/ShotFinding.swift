@@ -22,15 +22,11 @@ public struct ShotFinding: Sendable, Equatable, Codable {
 
     /// A finding from its parts.
     public init(kind: Kind, startSeconds: Double, endSeconds: Double) {
-        self.kind = kind
-        self.startSeconds = startSeconds
-        self.endSeconds = endSeconds
+        (self.kind, self.startSeconds, self.endSeconds) = (kind, startSeconds, endSeconds)
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind
-        case startSeconds = "start_seconds"
-        case endSeconds = "end_seconds"
+        case kind, startSeconds = "start_seconds", endSeconds = "end_seconds"
     }
 }
 
@@ -46,8 +42,7 @@ public struct HeldFrames: Sendable, Equatable, Codable {
 
     /// Holds of `head` and `tail` frames.
     public init(head: Int = 0, tail: Int = 0) {
-        self.head = head
-        self.tail = tail
+        (self.head, self.tail) = (head, tail)
     }
 }
 
@@ -64,8 +59,6 @@ public struct ShotColour: Sendable, Equatable, Codable {
 
     /// The three frames' statistics.
     public init(first: LabStatistics, middle: LabStatistics, last: LabStatistics) {
-        self.first = first
-        self.middle = middle
-        self.last = last
+        (self.first, self.middle, self.last) = (first, middle, last)
     }
 }
