@@ -292,4 +292,32 @@ struct DefectTests {
         #expect(LabMeasure(video.frames[72]).meanL < LabMeasure(video.frames[0]).meanL - 2)
         await inputs.server.stop()
     }
+
+    @Test("ShotCheck counts the simulator's hold exactly and finds exactly the injected faults, none on a clean shot", arguments: [0.5, 0.25])
+    func shotCheckSeesTheDefects(scale: Double) async throws {
+        let inputs = try await DefectInputs.make()
+        var configuration = SimulatorConfiguration(scale: scale)
+        configuration.defects = try SimulatorDefects(
+            drift: "-3,0.08,0.05", hold: 3, faults: ["freeze:1:0.75:[frozen]", "black:2:0.25:[black]", "cut:1.5:0:[cut]"])
+        try await withSimulator(configuration) { sim in
+            for (prompt, kind, start, end) in [
+                ("a clean take", nil, 0.0, 0.0), ("a [frozen] take", ShotFinding.Kind.frozen, 1.0, 1.75), ("a [black] take", .black, 2.0, 2.25),
+                ("a [cut] take", .cut, 1.5, 1.5),
+            ] {
+                let video = try await inputs.render(sim, prompt: prompt, name: "check.mp4")
+                let result = try ShotCheck.check(video.path, against: VerificationRequest(decode: true))
+                #expect(result.held == HeldFrames(head: 3, tail: 0), "\(prompt) at scale \(scale): \(result.held)")
+                let findings = result.findings
+                if let kind {
+                    #expect(findings.map(\.kind) == [kind], "\(prompt) at scale \(scale): \(findings)")
+                    let found = try #require(findings.first)
+                    #expect(abs(found.startSeconds - start) <= 1.0 / 24 + 1e-6, "\(prompt): \(found)")
+                    #expect(kind == .cut || abs(found.endSeconds - end) <= 1.0 / 24 + 1e-6, "\(prompt): \(found)")
+                } else {
+                    #expect(findings.isEmpty, "\(prompt) at scale \(scale): \(findings)")
+                }
+            }
+        }
+        await inputs.server.stop()
+    }
 }

@@ -33,7 +33,8 @@ struct RenderedFrames: Sendable {
         return drift.apply(to: picture, progress: timeline.progress(step))
     }
 
-    /// A picture unlike any start image: large blue and orange squares with a light diagonal band.
+    /// A picture unlike any start image: large near-black and near-white squares (tinted blue and yellow) with an
+    /// orange diagonal band: its luma differs from a mid-tone picture's by about 0.4 of full scale on average.
     static func unrelated(width: Int, height: Int) -> PixelImage {
         var image = PixelImage(width: width, height: height, red: 0, green: 0, blue: 0)
         let cell = max(2, min(width, height) / 4)
@@ -42,7 +43,7 @@ struct RenderedFrames: Sendable {
                 let i = (y * width + x) * 3
                 let band = abs(x - y) < cell / 3
                 let odd = (x / cell + y / cell) % 2 == 1
-                let colour: (UInt8, UInt8, UInt8) = band ? (235, 235, 220) : (odd ? (230, 120, 20) : (20, 60, 200))
+                let colour: (UInt8, UInt8, UInt8) = band ? (230, 120, 20) : (odd ? (245, 235, 190) : (15, 25, 80))
                 (image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]) = colour
             }
         }
