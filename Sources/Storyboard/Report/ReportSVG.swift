@@ -15,12 +15,9 @@ enum ReportSVG {
         var values: [Double?]
     }
 
-    static let width = 640.0
-    static let height = 260.0
-    static let left = 48.0
-    static let right = 16.0
-    static let top = 28.0
-    static let bottom = 40.0
+    /// The chart's size and the plot's margins inside it, in pixels.
+    static let (width, height) = (640.0, 260.0)
+    static let margin = (left: 48.0, right: 16.0, top: 28.0, bottom: 40.0)
 
     /// The chart of `shots`' `drift_delta_e` and `final_drift_delta_e`.
     static func driftChart(_ shots: [ShotOutcome]) -> String {
@@ -35,25 +32,27 @@ enum ReportSVG {
     /// A line chart of `series` over the points named `labels`, from 0 to a round maximum.
     static func chart(labels: [String], series: [Series]) -> String {
         let values = series.flatMap { $0.values.compactMap { $0 } }.filter(\.isFinite)
-        let top = niceMaximum(values.max() ?? 0)
-        let plotWidth = width - left - right
-        let plotHeight = height - Self.top - bottom
+        let maximum = niceMaximum(values.max() ?? 0)
+        let plotWidth = width - margin.left - margin.right
+        let plotHeight = height - margin.top - margin.bottom
         let count = max(labels.count, 1)
-        func x(_ i: Int) -> Double { left + (count == 1 ? plotWidth / 2 : plotWidth * Double(i) / Double(count - 1)) }
-        func y(_ v: Double) -> Double { Self.top + plotHeight * (1 - min(max(v, 0), top) / top) }
+        func x(_ i: Int) -> Double { margin.left + (count == 1 ? plotWidth / 2 : plotWidth * Double(i) / Double(count - 1)) }
+        func y(_ v: Double) -> Double { margin.top + plotHeight * (1 - min(max(v, 0), maximum) / maximum) }
         var parts = [
             ##"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(height))" width="\##(n(width))" height="\##(n(height))" role="img" aria-label="colour drift against the anchor per shot">"##,
             ##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(height))" fill="#ffffff"/>"##,
         ]
         for step in 0...4 {
-            let v = top * Double(step) / 4
-            parts.append(##"<line x1="\##(n(left))" y1="\##(n(y(v)))" x2="\##(n(width - right))" y2="\##(n(y(v)))" stroke="#dee2e6"/>"##)
-            parts.append(##"<text x="\##(n(left - 6))" y="\##(n(y(v) + 4))" text-anchor="end" font-size="11">\##(String(format: "%.1f", v))</text>"##)
+            let v = maximum * Double(step) / 4
+            parts.append(
+                ##"<line x1="\##(n(margin.left))" y1="\##(n(y(v)))" x2="\##(n(width - margin.right))" y2="\##(n(y(v)))" stroke="#dee2e6"/>"##)
+            parts.append(
+                ##"<text x="\##(n(margin.left - 6))" y="\##(n(y(v) + 4))" text-anchor="end" font-size="11">\##(String(format: "%.1f", v))</text>"##)
         }
-        parts.append(##"<text x="12" y="\##(n(Self.top - 12))" font-size="11">dE to the anchor</text>"##)
+        parts.append(##"<text x="12" y="\##(n(margin.top - 12))" font-size="11">dE to the anchor</text>"##)
         for (i, label) in labels.enumerated() {
             parts.append(
-                ##"<text x="\##(n(x(i)))" y="\##(n(height - bottom + 16))" text-anchor="middle" font-size="11">\##(ReportHTML.escape(label))</text>"##
+                ##"<text x="\##(n(x(i)))" y="\##(n(height - margin.bottom + 16))" text-anchor="middle" font-size="11">\##(ReportHTML.escape(label))</text>"##
             )
         }
         for (k, line) in series.enumerated() {
@@ -74,9 +73,9 @@ enum ReportSVG {
                 parts.append(##"<circle cx="\##(n(x(i)))" cy="\##(n(y(value)))" r="3.5" fill="\##(line.colour)"><title>\##(tip)</title></circle>"##)
             }
             flush()
-            let legendX = left + 150 * Double(k) + 110
-            parts.append(##"<rect x="\##(n(legendX))" y="\##(n(Self.top - 21))" width="14" height="4" fill="\##(line.colour)"/>"##)
-            parts.append(##"<text x="\##(n(legendX + 20))" y="\##(n(Self.top - 15))" font-size="11">\##(ReportHTML.escape(line.name))</text>"##)
+            let legendX = margin.left + 150 * Double(k) + 110
+            parts.append(##"<rect x="\##(n(legendX))" y="\##(n(margin.top - 21))" width="14" height="4" fill="\##(line.colour)"/>"##)
+            parts.append(##"<text x="\##(n(legendX + 20))" y="\##(n(margin.top - 15))" font-size="11">\##(ReportHTML.escape(line.name))</text>"##)
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n")
