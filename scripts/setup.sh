@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages shotchain needs (FFmpeg's libraries and headers, pkg-config) and the
-# ffmpeg CLI (and curl) used by the tests as independent oracles, and the official Python SDK (segmind 1.3.0) in
-# .build/sdk-venv for the simulator's SDK test. Safe to run again; does nothing when all are present.
+# Installs the Debian packages shotchain needs (FFmpeg's libraries and headers, pkg-config), the ffmpeg CLI
+# (and curl) used by the tests as independent oracles, with --tests also Chromium (the headless browser report.html
+# is tested in), and the official Python SDK (segmind 1.3.0) in .build/sdk-venv for the simulator's SDK test.
+# Safe to run again; does nothing when all are present.
 set -euo pipefail
 
 packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev zlib1g-dev pkg-config ffmpeg curl python3-venv)
+# The tests also need Chromium (scripts/test.sh passes --tests); the demo does not.
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

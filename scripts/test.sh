@@ -2,7 +2,7 @@
 # Installs what is missing, builds everything and runs every test (unit, integration and end-to-end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 swift build --build-tests
 swift format lint --strict --recursive Sources Tests Plugins Examples/ChainFromSwift/Sources presets/Presets.swift
 swift test --skip-build

@@ -35,6 +35,7 @@ struct ChainReportWriter {
         do {
             try Durability.write(Self.encoder.encode(report), to: json)
             try Durability.write(Data(ReportMarkdown.render(report).utf8), to: markdown)
+            try Durability.write(Data(ReportHTML.render(report, outDirectory: options.outDirectory).utf8), to: options.path("report.html"))
         } catch let error as StoryboardError {
             throw error
         } catch {
