@@ -1,0 +1,71 @@
+import Foundation
+import MediaKit
+
+/// One `ShotCheck` pass over the assembled video: from its per-frame statistics, at each seam the colour difference
+/// (CIE76 dE of the mean Lab) of the two frames that meet and the frame difference across it over the two shots'
+/// median, and each shot's drift against the anchor in the final video; the two frames meeting at each seam are
+/// written to `frames/seam-A-B-from.png` and `-to.png`.
+struct FinalVideoCheck {
+    /// The out folder.
+    var options: ChainOptions
+
+    /// Measures `output` (relative to the out folder), whose video shots `videos` contributed `framesOut` frames
+    /// each, in order, into `report`'s seams and shots.
+    ///
+    /// - Throws: `StoryboardError.shotFailed` naming the last shot when the video cannot be read or its frames written.
+    func measure(_ output: String, videos: [ShotOutcome], framesOut: [Int], into report: inout ChainReport) throws {
+        guard let lastShot = videos.last else { return }
+        let path = options.path(output)
+        let frames: [FrameStatistics]
+        do {
+            frames = try ShotCheck.check(path, against: VerificationRequest()).frames
+        } catch {
+            throw StoryboardError.shotFailed(shot: lastShot.id, message: "checking \(output): \(error)")
+        }
+        guard !frames.isEmpty, frames.count == framesOut.reduce(0, +) else { return }
+        let labs = frames.map(Self.lab)
+        var starts: [Int] = []
+        var start = 0
+        for n in framesOut {
+            starts.append(start)
+            start += n
+        }
+        for (k, video) in videos.enumerated() where framesOut[k] > 0 {
+            if let i = report.shots.firstIndex(where: { $0.id == video.id }) {
+                report.shots[i].finalDriftDeltaE = labs[starts[k] + framesOut[k] - 1].deltaE(labs[0])
+            }
+        }
+        for s in report.seams.indices {
+            guard let k = videos.firstIndex(where: { $0.id == report.seams[s].from }), k + 1 < videos.count,
+                videos[k + 1].id == report.seams[s].to, framesOut[k] > 0, framesOut[k + 1] > 0
+            else { continue }
+            let at = starts[k + 1]
+            report.seams[s].deltaE = labs[at - 1].deltaE(labs[at])
+            // Each span's own differences, without its first frame's (which crosses the seam before it).
+            let motion =
+                ((starts[k] + 1)..<at).map { frames[$0].lumaDifference }
+                + ((at + 1)..<(at + framesOut[k + 1])).map { frames[$0].lumaDifference }
+            if let median = Self.median(motion), median > 0 { report.seams[s].differenceRatio = frames[at].lumaDifference / median }
+            let name = "frames/seam-\(report.seams[s].from)-\(report.seams[s].to)"
+            do {
+                try ImageFile.write(try FrameExtractor.extract(from: path, .index(at - 1)).image, to: options.path(name + "-from.png"))
+                try ImageFile.write(try FrameExtractor.extract(from: path, .index(at)).image, to: options.path(name + "-to.png"))
+            } catch {
+                throw StoryboardError.shotFailed(shot: report.seams[s].to, message: "writing the frames meeting at its seam in \(output): \(error)")
+            }
+            report.seams[s].fromFrame = name + "-from.png"
+            report.seams[s].toFrame = name + "-to.png"
+        }
+    }
+
+    /// A frame's mean colour in CIELAB.
+    static func lab(_ f: FrameStatistics) -> Lab { Lab(red: f.meanRed, green: f.meanGreen, blue: f.meanBlue) }
+
+    /// The median of `values`, nil for none.
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}
