@@ -47,11 +47,10 @@ struct ShotInspection {
         outcome.colour = result.colour
         outcome.findings = result.findings
         outcome.held = result.held
-        let lastColour = result.colour?.last ?? LabStatistics.measure(result.lastFrame)
-        let rate = info.video?.video?.frameRate.map { $0.den > 0 ? Double($0.num) / Double($0.den) : 0 } ?? 0
         outcome.inspected = InspectedVideo(
-            first: result.colour?.first ?? LabStatistics.measure(result.firstFrame), last: lastColour, handedOn: lastColour,
-            frameCount: result.frames.isEmpty ? (info.video?.frameCount ?? 0) : result.frames.count, framesPerSecond: rate.isFinite ? rate : 0)
+            first: result.colour?.first ?? LabStatistics.measure(result.firstFrame),
+            last: result.colour?.last ?? LabStatistics.measure(result.lastFrame),
+            frameCount: result.frames.isEmpty ? (info.video?.frameCount ?? 0) : result.frames.count, frameRate: info.video?.video?.frameRate)
         try ShotColourMatch().apply(shot.colour, reference: reference, lastFrame: result.lastFrame, to: &outcome, context)
         return outcome
     }

@@ -6,7 +6,7 @@ import MediaKit
 /// `auto` drops, at each seam, the incoming shot's first frame (the repeated seed) and the frames after it that hold
 /// it, and the outgoing shot's held tail frames, at most one second per seam in all; the assembly then runs with
 /// `keep` seams and those drops as explicit `SegmentEdit`s.
-public enum SeamSpec: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum SeamSpec: Sendable, Equatable, CustomStringConvertible {
     /// A MediaKit seam policy, applied as `concat` applies it.
     case policy(SeamPolicy)
     /// Held frames trimmed at every seam (at least the repeated first frame, at most one second).
@@ -36,18 +36,5 @@ public enum SeamSpec: Sendable, Equatable, Codable, CustomStringConvertible {
         case .auto: return "auto"
         case .policy(let p): return p.description
         }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = SeamSpec(argument: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a seam: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
     }
 }
