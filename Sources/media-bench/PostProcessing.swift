@@ -3,15 +3,20 @@
 import Foundation
 import MediaKit
 
-/// `media-bench shotcheck FILE [-o DIR]`: `ShotCheck.check` with a decode request, then the first and the last
-/// displayed frames written as DIR/first.png and DIR/last.png; prints the verification summary and the frame count.
+/// `media-bench shotcheck FILE [-o DIR] [--statistics]`: `ShotCheck.check` with a decode request, then the first and
+/// the last displayed frames written as DIR/first.png and DIR/last.png; prints the verification summary, the frame
+/// count, the held frames and the findings; with `--statistics` also one line per frame (time, luma difference in
+/// code values at 8 bits, dark fraction, mean Lab).
 func shotcheckCommand(_ arguments: [String]) throws {
     var args = arguments
     var outDir = "."
     var file: String?
+    var perFrame = false
     while !args.isEmpty {
         let a = args.removeFirst()
-        if a == "-o" || a == "--output-dir" {
+        if a == "--statistics" {
+            perFrame = true
+        } else if a == "-o" || a == "--output-dir" {
             guard !args.isEmpty else { throw BenchError("\(a) needs a folder") }
             outDir = args.removeFirst()
         } else if file == nil {
@@ -20,12 +25,34 @@ func shotcheckCommand(_ arguments: [String]) throws {
             throw BenchError("unexpected argument \(a)")
         }
     }
-    guard let file else { throw BenchError("usage: media-bench shotcheck FILE [-o DIR]") }
+    guard let file else { throw BenchError("usage: media-bench shotcheck FILE [-o DIR] [--statistics]") }
     let result = try ShotCheck.check(file, against: VerificationRequest(decode: true))
     try ImageFile.write(result.firstFrame, to: "\(outDir)/first.png")
     try ImageFile.write(result.lastFrame, to: "\(outDir)/last.png")
     print(result.verification.summary(), terminator: "")
     print("\(result.frames.count) frames with statistics")
+    if perFrame {
+        for (i, f) in result.frames.enumerated() {
+            let lab = String(format: "%.2f %.2f %.2f", f.lab.l, f.lab.a, f.lab.b)
+            print(String(format: "%4d %8.4f %8.4f %6.4f ", i, f.seconds, f.lumaDifference * 255, f.darkFraction) + lab)
+        }
+    }
+    let median = ShotMotion.medianDifference(of: result.frames)
+    print(
+        String(
+            format: "median difference %.5f (%.3f code values), hold limit %.5f", median, median * 255,
+            QAThresholds().holdLimit(medianDifference: median)))
+    print("held: head \(result.held.head), tail \(result.held.tail)")
+    if let colour = result.colour {
+        for (name, stats) in [("first", colour.first), ("middle", colour.middle), ("last", colour.last)] {
+            let m = stats.mean
+            let s = stats.spread
+            print("colour \(name): mean " + String(format: "%.2f %.2f %.2f, spread %.2f %.2f %.2f", m.l, m.a, m.b, s.l, s.a, s.b))
+        }
+    }
+    for finding in result.findings {
+        print("finding: \(finding.kind.rawValue) " + String(format: "%.3f-%.3f s", finding.startSeconds, finding.endSeconds))
+    }
 }
 
 /// The 1080p shot's post-processing measured three ways, round-robin, with ratios to the full decode alone.

@@ -146,7 +146,7 @@ while !args.isEmpty {
     case "--shotchain": shotchain = args.removeFirst()
     case "-h", "--help":
         print("usage: media-bench [postprocess] [--repetitions N] [--work-dir DIR] [--shotchain PATH]")
-        print("       media-bench shotcheck FILE [-o DIR]")
+        print("       media-bench shotcheck FILE [-o DIR] [--statistics]")
         exit(0)
     default:
         FileHandle.standardError.write(Data("media-bench: unknown argument \(a)\n".utf8))

@@ -9,67 +9,49 @@ final class FrameSampler {
     /// The luma code values of the previous frame's grid points (empty before the first frame).
     private var previous: [Int32] = []
     private var current: [Int32] = []
+    /// Converts each point with `Lab(red:green:blue:)` (`pow`, `cbrt`) instead of the tables: the reference the
+    /// tables are tested against, not for use in the pass.
+    private let exactLab: Bool
+
+    /// A sampler; `exactLab` for the exact (slow) conversion of each point to Lab.
+    init(exactLab: Bool = false) { self.exactLab = exactLab }
 
     /// The statistics of `frame`, shown at `seconds`; nil when its pixel format is not one the sampler reads
     /// (big-endian, paletted, bit-packed, floating-point, hardware, or under 8 or over 16 bits a sample) or it has
     /// no picture.
     func statistics(of frame: Frame, seconds: Double) -> FrameStatistics? {
-        let f = frame.pointer.pointee
-        let width = Int(f.width)
-        let height = Int(f.height)
-        guard width > 0, height > 0, let desc = av_pix_fmt_desc_get(frame.pixelFormat) else { return nil }
-        let unreadable = UInt64(
-            AV_PIX_FMT_FLAG_BE | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_FLOAT)
-        guard desc.pointee.flags & unreadable == 0, desc.pointee.nb_components >= 1 else { return nil }
-        let isRGB = desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0
-        let components = Int(desc.pointee.nb_components)
-        if isRGB && components < 3 { return nil }
-        let planes = withUnsafeBytes(of: f.data) { Array($0.bindMemory(to: UnsafeMutablePointer<UInt8>?.self)) }
-        let strides = withUnsafeBytes(of: f.linesize) { Array($0.bindMemory(to: Int32.self)) }
-        let descriptors = withUnsafeBytes(of: desc.pointee.comp) { Array($0.bindMemory(to: AVComponentDescriptor.self)) }
-        var readers: [ComponentReader] = []
-        for c in 0..<min(components, 3) {
-            let d = descriptors[c]
-            let plane = Int(d.plane)
-            guard (8...16).contains(d.depth), plane >= 0, plane < planes.count, let base = planes[plane] else { return nil }
-            let subsampled = !isRGB && (c == 1 || c == 2)
-            readers.append(
-                ComponentReader(
-                    base: base, stride: Int(strides[plane]), step: Int(d.step), offset: Int(d.offset), shift: Int32(d.shift),
-                    mask: Int32((1 << Int(d.depth)) - 1), wide: d.depth > 8, xShift: subsampled ? Int(desc.pointee.log2_chroma_w) : 0,
-                    yShift: subsampled ? Int(desc.pointee.log2_chroma_h) : 0))
-        }
-        let depth = Int(descriptors[0].depth)
-        let top = Double((1 << depth) - 1)
-
-        let step = max(1, min(width, height, Int((Double(width) * Double(height) / Double(Self.targetPoints)).squareRoot())))
-        let columns = (width - step / 2 + step - 1) / step
-        let rows = (height - step / 2 + step - 1) / step
-        let points = columns * rows
+        guard let grid = FrameGrid(frame, points: Self.targetPoints) else { return nil }
+        let (isRGB, depth, top, fullRange) = (grid.isRGB, grid.depth, grid.top, grid.fullRange)
+        // blackdetect's pixel_black_th = 0.10 of the luma range: 16 + 0.10 x 219 at 8 bits in limited range,
+        // 0.10 x 255 in full range (and for RGB), scaled for deeper samples; a point at or under it is dark.
+        let scale = Double(1 << (depth - 8))
+        let darkCode = Int32((fullRange ? 0.10 * top : (16 + 0.10 * 219) * scale).rounded(.down))
+        let points = grid.points
         let comparable = previous.count == points
         if current.count != points { current = [Int32](repeating: 0, count: points) }
-        // A gray picture has no chroma: its luma reader stands in (the sums are not used).
-        let (lumaReader, second, third) = (readers[0], readers.count > 1 ? readers[1] : readers[0], readers.count > 2 ? readers[2] : readers[0])
+        let lookup = LabLookup.shared
         var sums: (Int, Int, Int) = (0, 0, 0)
+        var labSums: (Double, Double, Double) = (0, 0, 0)
         var difference = 0
+        var dark = 0
         current.withUnsafeMutableBufferPointer { now in
             previous.withUnsafeBufferPointer { before in
                 var n = 0
-                for row in 0..<rows {
-                    let y = step / 2 + row * step
-                    for column in 0..<columns {
-                        let x = step / 2 + column * step
-                        let a = lumaReader.sample(x: x, y: y)
-                        let b = second.sample(x: x, y: y)
-                        let c = third.sample(x: x, y: y)
+                for row in 0..<grid.rows {
+                    for column in 0..<grid.columns {
+                        let (a, b, c) = grid.codes(column: column, row: row)
                         sums.0 &+= Int(a)
                         sums.1 &+= Int(b)
                         sums.2 &+= Int(c)
                         // For RGB the luma is BT.601's weighted sum, in code values (77 + 150 + 29 = 256).
                         let luma = isRGB ? (77 &* a &+ 150 &* b &+ 29 &* c) >> 8 : a
                         if comparable { difference &+= Int(abs(luma &- before[n])) }
+                        if luma <= darkCode { dark &+= 1 }
                         now[n] = luma
                         n += 1
+                        let rgb = grid.rgb(a, b, c)
+                        let lab = exactLab ? Lab(red: rgb.0, green: rgb.1, blue: rgb.2).tuple : lookup.lab(red: rgb.0, green: rgb.1, blue: rgb.2)
+                        labSums = (labSums.0 + lab.l, labSums.1 + lab.a, labSums.2 + lab.b)
                     }
                 }
             }
@@ -77,50 +59,28 @@ final class FrameSampler {
         let count = Double(max(points, 1))
         let means = (Double(sums.0) / count, Double(sums.1) / count, Double(sums.2) / count)
         let lumaDifference = comparable ? Double(difference) / count / top : 0
+        let lab = Lab(l: labSums.0 / count, a: labSums.1 / count, b: labSums.2 / count)
+        let darkFraction = Double(dark) / count
         swap(&previous, &current)
 
+        let display: (Double, Double, Double)
+        let meanLuma: Double
         if isRGB {
-            let (r, g, b) = (means.0 / top, means.1 / top, means.2 / top)
-            return FrameStatistics(
-                seconds: seconds, meanLuma: 0.299 * r + 0.587 * g + 0.114 * b, meanRed: r, meanGreen: g, meanBlue: b,
-                lumaDifference: lumaDifference)
+            display = (means.0 / top, means.1 / top, means.2 / top)
+            meanLuma = 0.299 * display.0 + 0.587 * display.1 + 0.114 * display.2
+        } else {
+            let mid = Double(1 << (depth - 1))
+            let colour = grid.hasChroma ? (means.1, means.2) : (mid, mid)
+            let (r, g, b) = grid.matrix.rgb(y: means.0, cb: colour.0, cr: colour.1)
+            display = (Self.clip(r), Self.clip(g), Self.clip(b))
+            meanLuma = means.0 / top
         }
-        let mid = Double(1 << (depth - 1))
-        let colour = components >= 3 ? (means.1, means.2) : (mid, mid)
-        let rgb = Self.rgb(
-            y: means.0, cb: colour.0, cr: colour.1, depth: depth, fullRange: Self.isFullRange(frame, desc), space: f.colorspace)
         return FrameStatistics(
-            seconds: seconds, meanLuma: means.0 / top, meanRed: rgb.0, meanGreen: rgb.1, meanBlue: rgb.2, lumaDifference: lumaDifference)
+            seconds: seconds, meanLuma: meanLuma, meanRed: display.0, meanGreen: display.1, meanBlue: display.2,
+            lumaDifference: lumaDifference, lab: lab, darkFraction: darkFraction)
     }
 
-    /// True when the frame's samples use the full code range: tagged so, or a `yuvj` pixel format (what swscale assumes).
-    static func isFullRange(_ frame: Frame, _ desc: UnsafePointer<AVPixFmtDescriptor>) -> Bool {
-        let range = frame.pointer.pointee.color_range
-        if range != AVCOL_RANGE_UNSPECIFIED { return range == AVCOL_RANGE_JPEG }
-        return (ffString(desc.pointee.name) ?? "").hasPrefix("yuvj")
-    }
-
-    /// Y'CbCr code values to R'G'B' in 0...1 (clipped), with the matrix swscale picks for `space` (BT.601 when
-    /// unspecified or unknown).
-    static func rgb(y: Double, cb: Double, cr: Double, depth: Int, fullRange: Bool, space: AVColorSpace) -> (Double, Double, Double) {
-        let (kr, kb): (Double, Double)
-        switch space {
-        case AVCOL_SPC_BT709: (kr, kb) = (0.2126, 0.0722)
-        case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL: (kr, kb) = (0.2627, 0.0593)
-        default: (kr, kb) = (0.299, 0.114)
-        }
-        let scale = Double(1 << (depth - 8))
-        let mid = 128 * scale
-        let top = Double((1 << depth) - 1)
-        let luma = fullRange ? y / top : (y - 16 * scale) / (219 * scale)
-        let blue = (cb - mid) / (fullRange ? top : 224 * scale)
-        let red = (cr - mid) / (fullRange ? top : 224 * scale)
-        let r = luma + 2 * (1 - kr) * red
-        let b = luma + 2 * (1 - kb) * blue
-        let g = (luma - kr * r - kb * b) / (1 - kr - kb)
-        func clip(_ v: Double) -> Double { min(1, max(0, v)) }
-        return (clip(r), clip(g), clip(b))
-    }
+    static func clip(_ v: Double) -> Double { min(1, max(0, v)) }
 }
 
 /// Where one colour component of a decoded picture lives: its plane, the byte step between pixels, the offset in

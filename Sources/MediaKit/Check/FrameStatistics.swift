@@ -10,8 +10,12 @@
 ///   conversion is linear this is the mean of the converted pixels, except where pixels would clip.
 /// - `lumaDifference` is the mean absolute difference of luma to the previous displayed frame on the same grid,
 ///   over the top code value: 0 for a repeated (frozen) picture, and 0 for the first frame.
+/// - `lab` is the mean CIELAB colour of the grid points, each point converted with the frame's matrix and range
+///   (as the display colour) and then to Lab (within 0.05 of the exact conversion of the same points).
+/// - `darkFraction` is the share of grid points at or under 10% luma, blackdetect's `pixel_black_th=0.10` over the
+///   frame's range: code value 37 at 8 bits in limited range (16 + 0.10 x 219), 25 in full range or for RGB.
 ///
-/// The JSON keys are the property names.
+/// JSON keys: `seconds`, `mean_luma`, `mean_red`, `mean_green`, `mean_blue`, `luma_difference`, `lab`, `dark_fraction`.
 public struct FrameStatistics: Sendable, Equatable, Codable {
     /// The presentation time in seconds (the frame's timestamp times the stream time base).
     public var seconds: Double
@@ -25,4 +29,22 @@ public struct FrameStatistics: Sendable, Equatable, Codable {
     public var meanBlue: Double
     /// Mean absolute luma difference to the previous frame, over the top code value; 0 for the first frame.
     public var lumaDifference: Double
+    /// The mean CIELAB colour of the grid points.
+    public var lab: Lab
+    /// The share of grid points at or under 10% luma (0...1).
+    public var darkFraction: Double
+
+    /// Statistics from their parts (normally measured by `ShotCheck`).
+    public init(
+        seconds: Double, meanLuma: Double, meanRed: Double, meanGreen: Double, meanBlue: Double, lumaDifference: Double,
+        lab: Lab = Lab(l: 0, a: 0, b: 0), darkFraction: Double = 0
+    ) {
+        (self.seconds, self.meanLuma, self.lumaDifference, self.lab, self.darkFraction) = (seconds, meanLuma, lumaDifference, lab, darkFraction)
+        (self.meanRed, self.meanGreen, self.meanBlue) = (meanRed, meanGreen, meanBlue)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seconds, lab, meanLuma = "mean_luma", lumaDifference = "luma_difference", darkFraction = "dark_fraction"
+        case meanRed = "mean_red", meanGreen = "mean_green", meanBlue = "mean_blue"
+    }
 }

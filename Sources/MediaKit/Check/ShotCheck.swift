@@ -5,6 +5,9 @@
 /// one after another, which read the file four times. The probe runs on the open file; the demuxer then goes back
 /// to the first video packet and the full decode of the verification (`Verifier`'s, with its error counting) also
 /// keeps the first frame, the frame with the greatest timestamp (the one a player shows last) and the statistics.
+/// From them come the shot's colour (`LabStatistics` of its first, middle and last frames; the middle is the frame
+/// nearest the middle of the stream's time span, or the last one when no duration is known), its QA findings
+/// (`ShotQA`) and the frames held at its ends (`HoldDetector`).
 /// A file whose demuxer cannot go back is opened a second time for the decode.
 ///
 /// For an image file (PNG, JPEG, WebP) the probe decodes the picture; it is both `firstFrame` and `lastFrame`,
@@ -51,7 +54,7 @@ public enum ShotCheck {
         var source = container
         if (try? container.rewind(stream: index)) == nil { source = try InputContainer(path: path) }
         let stream = source.stream(index)
-        let pass = ShotPass(path: path, stream: stream)
+        let pass = ShotPass(path: path, stream: stream, middleSeconds: middleSeconds(info))
         let scan = Result { try DecodeScan.run(container: source, stream: index, onFrame: pass.add) }
         let verification = Verifier.verify(info, request) { _ in try scan.get() }
         if let failure = pass.failure { throw failure }
@@ -61,7 +64,26 @@ public enum ShotCheck {
         }
         let first = try PictureConverter.convert(pass.first, stream: stream, path: path, pixelLimit: pixelLimit)
         let last = try PictureConverter.convert(pass.latest.frame, stream: stream, path: path, pixelLimit: pixelLimit)
+        // The colour is measured on the decoded samples; a format the grid does not read on the converted pictures.
+        let middle = pass.hasMiddle ? pass.middle : pass.latest.frame
+        func measure(_ frame: Frame, _ picture: @autoclosure () throws -> PixelImage) rethrows -> LabStatistics {
+            try LabStatistics.measure(frame) ?? LabStatistics.measure(picture())
+        }
+        let colour = ShotColour(
+            first: measure(pass.first, first.image),
+            middle: try measure(middle, try PictureConverter.convert(middle, stream: stream, path: path, pixelLimit: pixelLimit).image),
+            last: measure(pass.latest.frame, last.image))
+        let frames = pass.statistics
         return ShotCheckResult(
-            info: info, verification: verification, firstFrame: first.image, lastFrame: last.image, frames: pass.statistics)
+            info: info, verification: verification, firstFrame: first.image, lastFrame: last.image, frames: frames, colour: colour,
+            findings: ShotQA.findings(in: frames), held: HoldDetector.held(in: frames))
+    }
+
+    /// The middle of the video stream's time span (its start plus half its duration, or the container's), when a
+    /// duration is known.
+    static func middleSeconds(_ info: MediaInfo) -> Double? {
+        guard let duration = info.video?.duration ?? info.duration, duration.isFinite, duration > 0 else { return nil }
+        let start = info.video?.startTime ?? info.startTime ?? 0
+        return (start.isFinite ? start : 0) + duration / 2
     }
 }

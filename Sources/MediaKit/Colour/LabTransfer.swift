@@ -1,6 +1,13 @@
 /// A colour correction in CIELAB: the affine map `lab' = matrix * lab + offset` (matrix row-major, 3x3), applied
 /// in part along a ramp: at `progress` p the colour moves from `lab` (p = 0, no change) to the full map (p = 1).
 ///
+/// `estimate(from:to:strength:method:)` makes one from two pictures' `LabStatistics`. Its default is the
+/// Monge-Kantorovich linear map on the 3x3 covariance rather than each channel's mean and spread: the drift of
+/// chained generations is not only per channel. A saturation change is a joint scale of a and b, which per-channel
+/// matching handles as well, but a hue rotation or a cast that follows lightness moves colour across channels
+/// (covariance between L, a and b), which only the full map undoes; on a diagonal covariance the two maps are the
+/// same. A flat picture (a covariance eigenvalue under 0.25) falls back to the per-channel map.
+///
 /// JSON keys: `matrix` (9 values), `offset` (3 values).
 public struct LabTransfer: Sendable, Equatable, Codable {
     /// Row-major 3x3 matrix acting on (L, a, b).
