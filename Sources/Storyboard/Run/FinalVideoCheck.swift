@@ -23,7 +23,7 @@ struct FinalVideoCheck {
             throw StoryboardError.shotFailed(shot: lastShot.id, message: "checking \(output): \(error)")
         }
         guard !frames.isEmpty, frames.count == framesOut.reduce(0, +) else { return }
-        let labs = frames.map(Self.lab)
+        let labs = frames.map(\.lab)
         var starts: [Int] = []
         var start = 0
         for n in framesOut {
@@ -41,11 +41,10 @@ struct FinalVideoCheck {
             else { continue }
             let at = starts[k + 1]
             report.seams[s].deltaE = labs[at - 1].deltaE(labs[at])
-            // Each span's own differences, without its first frame's (which crosses the seam before it).
-            let motion =
-                ((starts[k] + 1)..<at).map { frames[$0].lumaDifference }
-                + ((at + 1)..<(at + framesOut[k + 1])).map { frames[$0].lumaDifference }
-            if let median = Self.median(motion), median > 0 { report.seams[s].differenceRatio = frames[at].lumaDifference / median }
+            // The two shots' own motion: their frames' differences from the outgoing one's second frame to the incoming
+            // one's last (the seam's own difference is one of many: the median does not see it).
+            let median = ShotMotion.medianDifference(of: frames, in: (starts[k] + 1)..<(at + framesOut[k + 1]))
+            if median > 0 { report.seams[s].differenceRatio = frames[at].lumaDifference / median }
             let name = "frames/seam-\(report.seams[s].from)-\(report.seams[s].to)"
             do {
                 try ImageFile.write(try FrameExtractor.extract(from: path, .index(at - 1)).image, to: options.path(name + "-from.png"))
@@ -56,16 +55,5 @@ struct FinalVideoCheck {
             report.seams[s].fromFrame = name + "-from.png"
             report.seams[s].toFrame = name + "-to.png"
         }
-    }
-
-    /// A frame's mean colour in CIELAB.
-    static func lab(_ f: FrameStatistics) -> Lab { Lab(red: f.meanRed, green: f.meanGreen, blue: f.meanBlue) }
-
-    /// The median of `values`, nil for none.
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 }
