@@ -1,5 +1,5 @@
 /// What both assemblers (`CopyAssembler`, `EncodeAssembler`) write from: the segments, the file to write, the
-/// output's audio format and the seam policy.
+/// output's audio format, the seam policy and the segments' cuts.
 struct AssemblyInput {
     /// The first segment, open.
     let first: ConcatSegment
@@ -12,6 +12,8 @@ struct AssemblyInput {
     let audio: (rate: Int, channels: Int)?
     let audioBitRate: Int
     let seam: SeamPolicy
+    /// Per segment, the frames kept and the colour correction (`SegmentCut`).
+    let cuts: [SegmentCut]
 
     /// Frames blended per seam (crossfade), 0 otherwise.
     var blend: Int {

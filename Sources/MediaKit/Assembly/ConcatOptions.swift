@@ -89,6 +89,12 @@ public struct ConcatOptions: Sendable, Equatable {
 /// What `Concatenator` changes in one segment besides the seam policy: displayed frames removed at its head and at
 /// its tail (a hold at a seam), and a colour correction ramped over the segment (none at its first frame, full at
 /// its last), which re-encodes the segment's video.
+///
+/// The frame at index i of the segment's original displayed frames is corrected at progress `i / (frames - 1)`
+/// whatever is dropped. Under `drop-first` the later segments' head drop is `max(1, dropHead)` (the frame the
+/// seam removes is one of the `dropHead`); under `crossfade` the kept frames are blended. When the segments can be
+/// stream-copied, only the GOPs a drop cuts inside are re-encoded (a drop ending on a GOP boundary re-encodes
+/// nothing) and a corrected segment is re-encoded GOP by GOP; the other segments stay copied.
 public struct SegmentEdit: Sendable, Equatable {
     /// Displayed frames removed at the start.
     public var dropHead: Int
@@ -126,6 +132,12 @@ public struct ConcatReport: Sendable, Equatable, Codable {
         public var videoDuration: Double
         /// True when the segment has an audio stream (false: silence was used).
         public var hasAudio: Bool
+        /// Displayed frames removed at the head (the edit's `dropHead`, or `drop-first`'s one frame) and at the
+        /// tail (`dropTail`); blended frames are not counted here.
+        public var droppedHead: Int = 0
+        public var droppedTail: Int = 0
+        /// The colour correction applied (ramped over the segment), nil for none.
+        public var colour: LabTransfer? = nil
     }
 
     /// The output file.

@@ -45,4 +45,17 @@ enum ConcatOutputCheck {
         }
         return Checked(info: info, frames: frames, videoDuration: videoDuration, audioDuration: audioDuration)
     }
+
+    /// Checks that the segments' reported frames add up: each segment's frames minus its drops, minus the
+    /// blended frames per seam, is what the file must hold (for the copy plans, where no frame is resampled).
+    /// - Throws: `MediaError.encodeFailed` naming `output` when they do not.
+    static func checkCounts(_ segments: [ConcatReport.Segment], blend: Int, total: Int, output: String) throws {
+        let kept = segments.reduce(0) { $0 + $1.framesIn - $1.droppedHead - $1.droppedTail }
+        let expected = kept - blend * max(0, segments.count - 1)
+        let reported = segments.reduce(0) { $0 + $1.framesOut }
+        guard expected == total, reported == total else {
+            throw MediaError.encodeFailed(
+                path: output, detail: "\(total) frames written, \(reported) reported by segment, \(expected) expected from the drops")
+        }
+    }
 }

@@ -7,28 +7,39 @@ enum ConcatPlan {
     case copyWithSeamGOPs(SpliceEncoder)
     case encode([String])
 
-    /// The plan for `facts` under `options`.
+    /// The plan for `facts` cut by `cuts` under `options`.
     /// - Throws: `MediaError.invalidArgument` when `--reencode never` forbids what is needed.
-    static func decide(facts: [SegmentFacts], first: ConcatSegment, options: ConcatOptions, path: String) throws -> ConcatPlan {
-        let seamNeedsEncode = options.seam != .keep && facts.count > 1
+    static func decide(facts: [SegmentFacts], cuts: [SegmentCut], first: ConcatSegment, options: ConcatOptions, path: String) throws
+        -> ConcatPlan
+    {
+        var crossfades = false
+        if case .crossfade = options.seam { crossfades = true }
+        let seamNeedsEncode = crossfades && facts.count > 1
+        let cutNeedingEncode = cuts.indices.first { !cuts[$0].reencodedGOPs.isEmpty }
         switch options.reencode {
         case .never:
             if let bad = facts.first(where: { $0.incompatibility != nil }) {
                 throw MediaError.invalidArgument(
                     "\(bad.path): cannot be stream-copied after \(facts[0].path): \(bad.incompatibility ?? "") (--reencode never)")
             }
-            if seamNeedsEncode {
+            if seamNeedsEncode || (options.seam == .dropFirst && cutNeedingEncode != nil && !cuts.contains(where: \.isEdited)) {
                 throw MediaError.invalidArgument(
                     "concat: --seam \(options.seam) re-encodes video at the seams, which --reencode never forbids")
+            }
+            if let k = cutNeedingEncode {
+                throw MediaError.invalidArgument(
+                    "\(facts[k].path) (segment \(k + 1)): its edit re-encodes video (a drop inside a GOP or a colour correction), "
+                        + "which --reencode never forbids")
             }
             return .copy
         case .always:
             return .encode(facts.map { _ in "--reencode always" })
         case .auto:
             let firstBad = facts.first { $0.incompatibility != nil }
-            if firstBad == nil && !seamNeedsEncode { return .copy }
+            if firstBad == nil && !seamNeedsEncode && cutNeedingEncode == nil { return .copy }
+            let editsUnderCrossfade = seamNeedsEncode && cuts.contains(where: \.isEdited)
             var spliceFailure: String?
-            if firstBad == nil, options.seam != .keep {
+            if firstBad == nil, !editsUnderCrossfade {
                 do {
                     try checkSeamGOPs(facts, seam: options.seam)
                     return .copyWithSeamGOPs(try seamEncoder(first: first, options: options, path: path))
@@ -41,6 +52,10 @@ enum ConcatPlan {
                     if let why = f.incompatibility { return why }
                     if let bad = firstBad {
                         return "\(bad.path) must be re-encoded and the output has one set of parameter sets"
+                    }
+                    if editsUnderCrossfade { return "--seam \(options.seam) with segment edits re-encodes all video" }
+                    if let spliceFailure, options.seam == .keep || cuts.contains(where: \.isEdited) {
+                        return "the segment edits cannot re-encode only the GOPs they cut (\(spliceFailure))"
                     }
                     if let spliceFailure {
                         return "--seam \(options.seam) cannot re-encode only the GOPs at the seams (\(spliceFailure))"

@@ -19,6 +19,8 @@ final class ConcatSegment {
     let firstEntryIsKeyframe: Bool
     /// Keyframe positions (indices of displayed frames in decode order) and the DTS of the last keyframe.
     let keyframeIndices: [Int]
+    /// The DTS of each keyframe (index timestamps), in order.
+    let keyframeDts: [Int64]
     let lastKeyframeDts: Int64
     let frameRate: AVRational
 
@@ -51,6 +53,7 @@ final class ConcatSegment {
         hiddenCount = entries.count - visible.count
         firstEntryIsKeyframe = entries[0].isKeyframe && !entries[0].isDiscarded
         keyframeIndices = visible.indices.filter { visible[$0].isKeyframe }
+        keyframeDts = keyframeIndices.map { visible[$0].timestamp }
         lastKeyframeDts = visible.last(where: { $0.isKeyframe })?.timestamp ?? entries[0].timestamp
         guard frameCount > 0 else { throw MediaError.decodeFailed(path: path, detail: "every video frame is hidden") }
         // Displayed pts range from the packets (index timestamps are DTS). A picture that precedes a keyframe in
@@ -107,6 +110,28 @@ final class ConcatSegment {
         try ffCheck(avformat_seek_file(container.context, -1, Int64.min, 0, 0, 0), "seek to start", path: path)
         // avformat_seek_file on mov with timestamp 0 lands on the first sample.
         _ = container.context
+    }
+
+    /// Positions the demuxer (video only) on the keyframe whose DTS is `dts` and reads it into `packet`: seeks
+    /// to `from` (an earlier keyframe's DTS; nil: the start) and reads on, and reads from the start when the seek
+    /// lands past it. Returns false when no such keyframe is read.
+    func seekToKeyframe(dts: Int64, from: Int64?, into packet: Packet) throws -> Bool {
+        container.discardAll(except: [videoIndex])
+        for attempt in 0..<2 {
+            if attempt == 0, let from {
+                try container.seek(stream: videoIndex, to: from)
+            } else {
+                try rewind()
+                container.discardAll(except: [videoIndex])
+            }
+            while try container.read(into: packet) {
+                guard packet.streamIndex == videoIndex else { continue }
+                if packet.dts == dts && packet.isKeyframe { return true }
+                if packet.dts > dts { break }
+            }
+            if attempt == 0 && from == nil { return false }
+        }
+        return false
     }
 
     /// The pixel format of the first decoded frame (the header alone may not say without decoding).

@@ -15,7 +15,9 @@ import Foundation
 /// encoder (one set of parameter sets for the whole file) at the first segment's size and frame rate or the
 /// preset's. The `drop-first` and `crossfade` seams re-encode only the GOPs at the seams (libx264 parameter
 /// sets under a free id, added to the copied avcC) when the segments are compatible H.264, and everything
-/// otherwise. Audio is always decoded, cut or padded to each segment's video duration (silence for segments
+/// otherwise. The segment edits (`ConcatOptions.edits`) drop frames at a segment's head and tail, re-encoding only
+/// the GOPs a drop cuts inside, and colour-correct a segment by re-encoding its GOPs (see `SegmentEdit`); under the
+/// encode plan they are applied on the way into the encoder. Audio is always decoded, cut or padded to each segment's video duration (silence for segments
 /// without audio) and encoded once as AAC.
 ///
 /// The output is written under a temporary name, re-probed and checked (frame count and durations), and only
@@ -44,7 +46,8 @@ public enum Concatenator {
         // Pass 1: describe every segment (only the first stays open).
         let first = try ConcatSegment(path: segments[0])
         let facts = try describe(segments, first: first)
-        let plan = try ConcatPlan.decide(facts: facts, first: first, options: options, path: output)
+        let cuts = try SegmentCut.resolve(options.edits, facts: facts, seam: options.seam)
+        let plan = try ConcatPlan.decide(facts: facts, cuts: cuts, first: first, options: options, path: output)
         let staging = stagingPath(for: output)
         defer { unlink(staging) }
         var segmentReports: [ConcatReport.Segment]
@@ -53,12 +56,14 @@ public enum Concatenator {
         let audioFormat = facts.lazy.compactMap { f in f.audioRate.flatMap { rate in f.audioChannels.map { (rate: rate, channels: $0) } } }.first
         let input = AssemblyInput(
             first: first, facts: facts, path: staging, displayPath: output, audio: audioFormat, audioBitRate: try audioBitRate(options),
-            seam: options.seam)
+            seam: options.seam, cuts: cuts)
         switch plan {
         case .copy:
             (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(input).run()
+            try ConcatOutputCheck.checkCounts(segmentReports, blend: input.blend, total: expectedFrames, output: output)
         case .copyWithSeamGOPs(let gop):
             (segmentReports, expectedFrames, expectedDuration) = try CopyAssembler(input, gop: gop).run()
+            try ConcatOutputCheck.checkCounts(segmentReports, blend: input.blend, total: expectedFrames, output: output)
         case .encode(let reasons):
             let settings = try encodeSettings(first: first, options: options)
             (segmentReports, expectedFrames, expectedDuration) = try EncodeAssembler(input, reasons: reasons, settings: settings).run()
@@ -89,7 +94,8 @@ public enum Concatenator {
                     path: path, frameCount: seg.frameCount, duration: seg.duration, hasAudio: seg.hasAudio,
                     incompatibility: seg.incompatibility(with: first, isFirst: i == 0),
                     audioRate: audio.map { Int($0.pointee.sample_rate) }, audioChannels: audio.map { Int(cff_codecpar_channels($0)) },
-                    keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames))
+                    keyframes: seg.keyframeIndices.count, firstGOPFrames: seg.firstGOPFrames, lastGOPFrames: seg.lastGOPFrames,
+                    keyframeIndices: seg.keyframeIndices, keyframeDts: seg.keyframeDts))
         }
         return facts
     }

@@ -3,14 +3,16 @@ import Foundation
 
 /// Stream-copies every segment's video with per-segment timestamp offsets; audio re-encoded once.
 ///
-/// With a `SpliceEncoder`, only the GOPs at the seams are re-encoded: for `drop-first` the first GOP of every
-/// segment after the first, without its first frame; for `crossfade=N` the last GOP of a segment and the
-/// first GOP of the next, as one new GOP in which the last N frames of the one are blended with the first N
-/// of the other. Every other GOP is copied bit for bit. Each segment is one `SegmentCopyPass`.
+/// With a `SpliceEncoder`, only the GOPs that change are re-encoded: for the cuts (`SegmentCut`: `drop-first`'s
+/// first frame, the edits' head and tail drops) the GOP holding a segment's first kept frame and the one holding
+/// its last, when the cut falls inside them (GOPs wholly dropped are left out, not decoded); every GOP of a
+/// colour-corrected segment; for `crossfade=N` the last GOP of a segment and the first GOP of the next, as one
+/// new GOP in which the last N frames of the one are blended with the first N of the other. Every other GOP is
+/// copied bit for bit. Each segment is one `SegmentCopyPass`; the cut GOPs are `GOPJob`s on worker threads.
 final class CopyAssembler {
     let input: AssemblyInput
     let gop: SpliceEncoder?
-    /// Frames of a later segment's first GOP that are not encoded as themselves (dropped or blended).
+    /// Frames of a later segment's first GOP that are not encoded as themselves (blended, under crossfade).
     let headDrop: Int
 
     // State carried from one segment to the next.
@@ -20,16 +22,19 @@ final class CopyAssembler {
     var pending: PendingTail?
     /// Audio samples (per channel) handed to the encoder so far.
     var totalSamples = 0
-    /// drop-first: the seam GOPs are encoded by worker jobs, one per core (at most 4), the later ones while
-    /// this thread writes the earlier.
-    private(set) var jobs: [Int: HeadGOPJob] = [:]
-    private var lastLaunched = 0
+    /// The GOPs the cuts re-encode, (segment, GOP) in order: their `GOPJob`s run on worker threads, one per core
+    /// (at most 4), the later ones while this thread writes the earlier.
+    private let tasks: [(segment: Int, gop: Int)]
+    private var jobs: [Int: GOPJob] = [:]
+    private var launched = 0
+    private var consumed = 0
     private let jobsAhead = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     init(_ input: AssemblyInput, gop: SpliceEncoder? = nil) {
         self.input = input
         self.gop = gop
-        headDrop = gop == nil ? 0 : (input.seam == .dropFirst ? 1 : input.blend)
+        headDrop = gop == nil ? 0 : input.blend
+        tasks = gop == nil ? [] : input.cuts.enumerated().flatMap { k, cut in cut.reencodedGOPs.map { (segment: k, gop: $0) } }
     }
 
     func run() throws -> ([ConcatReport.Segment], Int, Double) {
@@ -50,12 +55,11 @@ final class CopyAssembler {
             maxSamples: videoSamples + audioSamples)
         let writer = ConcatVideoWriter(output: output, stream: videoOut, audio: audioEncoder)
         defer { for job in jobs.values { job.cancel() } }
-        launchJobs(upTo: jobsAhead, timeBase: writer.timeBase)
+        launchJobs()
         var reports: [ConcatReport.Segment] = []
         var totalFrames = 0
         for k in facts.indices {
             let seg = k == 0 ? first : try ConcatSegment(path: facts[k].path)
-            launchJobs(upTo: k + jobsAhead - 1, timeBase: writer.timeBase)
             let pass = try SegmentCopyPass(assembler: self, index: k, segment: seg, writer: writer, audioEncoder: audioEncoder)
             let report = try pass.run()
             totalFrames += report.framesOut
@@ -68,23 +72,34 @@ final class CopyAssembler {
         return (reports, totalFrames, total)
     }
 
-    /// Starts the drop-first jobs of the segments up to `last` (drop-first's later segments always have one).
-    private func launchJobs(upTo last: Int, timeBase: AVRational) {
-        guard let gop, input.seam == .dropFirst else { return }
-        let facts = input.facts
-        while lastLaunched < min(last, facts.count - 1) {
-            lastLaunched += 1
-            let job = HeadGOPJob(
-                path: facts[lastLaunched].path, gop: gop, outputTimeBase: timeBase,
-                encoderThreads: lastLaunched == facts.count - 1 ? 0 : 1)
-            jobs[lastLaunched] = job
+    /// Starts jobs until `jobsAhead` are running or done and not yet taken.
+    private func launchJobs() {
+        guard let gop else { return }
+        while launched < min(consumed + jobsAhead, tasks.count) {
+            let (k, g) = tasks[launched]
+            guard case .reencode(let keep) = input.cuts[k].treatment(ofGOP: g) else {
+                launched += 1
+                continue
+            }
+            let job = GOPJob(
+                fact: input.facts[k], cut: input.cuts[k], gop: g, keep: keep, encoder: gop,
+                encoderThreads: launched == tasks.count - 1 ? 0 : 1)
+            jobs[launched] = job
+            launched += 1
             job.start()
         }
     }
 
-    /// Forgets the job of segment `k` once its result is taken (it is no longer cancelled on exit).
-    func jobFinished(_ k: Int) {
-        jobs[k] = nil
+    /// Takes the next job, which must be the one of GOP `g` of segment `k`, and starts the next ones.
+    /// - Throws: `MediaError.decodeFailed` naming the segment when the GOPs read differently than at first.
+    func takeJob(segment k: Int, gop g: Int, path: String) throws -> GOPJob {
+        launchJobs()
+        guard consumed < tasks.count, tasks[consumed] == (k, g), let job = jobs.removeValue(forKey: consumed) else {
+            throw MediaError.decodeFailed(path: path, detail: "GOP \(g + 1) read differently on the second pass")
+        }
+        consumed += 1
+        launchJobs()
+        return job
     }
 
     /// Starts a re-encoded GOP.

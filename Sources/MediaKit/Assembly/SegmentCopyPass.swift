@@ -1,8 +1,8 @@
 import CFFmpeg
 
 /// One segment of a `CopyAssembler` run: its packets read once, the video copied with its timestamp offset
-/// except the GOPs re-encoded at the seams (the first one decoded here for crossfade or taken from its
-/// drop-first job, the last one under crossfade), its audio decoded and handed to the AAC worker.
+/// except the GOPs its `SegmentCut` leaves out (skipped) or re-encodes (taken from their `GOPJob`s) and, under
+/// crossfade, the first and last GOPs (decoded here), its audio decoded and handed to the AAC worker.
 final class SegmentCopyPass {
     private let assembler: CopyAssembler
     private let k: Int
@@ -14,10 +14,13 @@ final class SegmentCopyPass {
     private let tb: AVRational
     private let outTB: AVRational
     private let isLast: Bool
+    private let cut: SegmentCut
     /// Copied packets: the whole segment is raised when its first DTS would not follow the last one.
     private var base: Int64?
-    /// Ticks (source time base) the copied packets move back by (the dropped first frame).
+    /// Ticks (source time base) the copied packets move back by (the dropped head frames).
     private var dropTicks: Int64 = 0
+    /// Where the last kept frame ends (source time base).
+    private var keptEnd: Int64
     private var reencoded = 0
     private var framesOut: Int
     /// Output time base, from the segment's first video DTS.
@@ -29,9 +32,11 @@ final class SegmentCopyPass {
     private var kept: [(frame: Frame, pts: Int64)] = []
     private var head: GOPDecoder?
     private var tail: GOPDecoder?
-    private let job: HeadGOPJob?
-    /// Video packets skipped because `job` re-encodes them.
-    private var jobPackets = 0
+    /// The GOP being read (its index and video packets so far), what the cut does with it, and its job.
+    private var gop = -1
+    private var gopPackets = 0
+    private var treatment = SegmentCut.Treatment.copy
+    private var job: GOPJob?
 
     init(assembler: CopyAssembler, index k: Int, segment seg: ConcatSegment, writer: ConcatVideoWriter, audioEncoder: ConcatAudioEncoder?) throws {
         self.assembler = assembler
@@ -49,10 +54,12 @@ final class SegmentCopyPass {
         }
         isLast = k == assembler.input.facts.count - 1
         base = assembler.gop != nil ? assembler.offset : nil
-        framesOut = fact.frameCount
-        job = assembler.jobs[k]
-        // The first GOP is decoded here only for crossfade: drop-first's always has a job.
-        if assembler.gop != nil && k > 0 && job == nil {
+        cut = assembler.input.cuts[k]
+        framesOut = cut.kept.count
+        keptEnd = seg.endPts
+        if cut.kept.isEmpty { dropTicks = seg.endPts - seg.startPts }
+        // The first GOP is decoded here only for crossfade (the cuts' GOPs have jobs).
+        if assembler.gop != nil && k > 0 && assembler.input.blend > 0 {
             head = try GOPDecoder(segment: seg, part: "first GOP") { [unowned self] in try headFrame($0) }
         }
     }
@@ -60,7 +67,6 @@ final class SegmentCopyPass {
     /// Reads the whole segment, writes its video, queues its audio and moves the assembler's offset on.
     func run() throws -> ConcatReport.Segment {
         let packet = Packet()
-        var inJobGOP = job != nil
         while try seg.container.read(into: packet) {
             if packet.streamIndex == seg.audioIndex {
                 try segAudio?.decode(packet)
@@ -71,22 +77,16 @@ final class SegmentCopyPass {
                 let firstDts = packet.dts == cff_AV_NOPTS_VALUE ? 0 : packet.dts
                 delay = av_rescale_q(max(0, seg.startPts - firstDts), tb, outTB)
             }
-            if let job, inJobGOP {
-                if !(packet.isKeyframe && jobPackets > 0) {
-                    jobPackets += 1
-                    continue
-                }
-                inJobGOP = false
-                try finishJob(job, isWholeSegment: false)
-            }
-            try video(packet)
+            if packet.isKeyframe && (gop < 0 || gopPackets > 0) { try beginGOP(packet) }
+            gopPackets += 1
+            if treatment == .copy { try video(packet) }
         }
+        try endGOP()
         if let head, !head.done { try finishHead(head) }
-        if let job, inJobGOP { try finishJob(job, isWholeSegment: true) }
         if let tail { try finishTail(tail) }
         try segAudio?.decode(nil)
         let segStart = base ?? assembler.offset
-        let segEnd = segStart + av_rescale_q(seg.endPts - seg.startPts - dropTicks, tb, outTB)
+        let segEnd = segStart + av_rescale_q(keptEnd - seg.startPts - dropTicks, tb, outTB)
         try queueAudio(until: segEnd)
         assembler.offset = segEnd
         return report()
@@ -155,18 +155,46 @@ final class SegmentCopyPass {
         framesOut = fact.frameCount - assembler.headDrop
     }
 
-    /// Writes the job's packets in place of the skipped ones.
-    private func finishJob(_ job: HeadGOPJob, isWholeSegment: Bool) throws {
-        let result = try job.wait()
-        assembler.jobFinished(k)
-        guard result.packetCount == jobPackets, result.isWholeSegment == isWholeSegment else {
-            throw MediaError.decodeFailed(path: seg.path, detail: "the first GOP read differently on the second pass")
+    /// A keyframe: the GOP before it is finished, the new one's treatment looked up (and its job taken).
+    private func beginGOP(_ packet: Packet) throws {
+        try endGOP()
+        gop += 1
+        gopPackets = 0
+        guard gop < cut.gopStarts.count else {
+            throw MediaError.decodeFailed(path: seg.path, detail: "the video has more keyframes than its index says")
         }
-        dropTicks = result.dropTicks
+        treatment = cut.treatment(ofGOP: gop)
+        let start = cut.frames(ofGOP: gop).lowerBound
+        // A closed GOP's keyframe is its first displayed frame: a cut on a GOP boundary needs no decoding.
+        if cut.tail > 0 && start == cut.kept.upperBound { keptEnd = packet.pts }
+        if cut.head > 0 && start == cut.head && treatment == .copy { dropTicks = packet.pts - seg.startPts }
+        if case .reencode = treatment { job = try assembler.takeJob(segment: k, gop: gop, path: seg.path) }
+    }
+
+    /// Writes the re-encoded GOP's packets in place of the skipped ones.
+    private func endGOP() throws {
+        guard let job else { return }
+        self.job = nil
+        let result = try job.wait()
+        guard result.packetCount == gopPackets else {
+            throw MediaError.decodeFailed(path: seg.path, detail: "GOP \(gop + 1) read differently on the second pass")
+        }
+        if cut.head > 0 && cut.frames(ofGOP: gop).contains(cut.head), let first = result.keptPts.first { dropTicks = first - seg.startPts }
+        if cut.tail > 0, let next = result.nextPts { keptEnd = next }
         let offset = assembler.offset
-        for p in result.packets { try writer.write(p, pts: p.pts + offset, dts: p.dts + offset, path: seg.path) }
-        reencoded = max(0, result.frames - 1)
-        framesOut = fact.frameCount - 1
+        for p in result.packets {
+            let pts = offset + av_rescale_q(p.pts - seg.startPts - dropTicks, tb, outTB)
+            p.pointer.pointee.duration = max(1, av_rescale_q(p.duration, tb, outTB))
+            try writer.write(p, pts: pts, dts: pts - (delay ?? 0), path: seg.path)
+        }
+        reencoded += result.keptPts.count
+    }
+
+    /// The span of the segment's source the output keeps, in seconds from its first displayed frame: from the
+    /// first kept frame to the end of the last kept one (final once `run` has read the segment).
+    var keptSpan: (from: Double, to: Double) {
+        let tick = Double(tb.num) / Double(tb.den)
+        return (Double(dropTicks) * tick, Double(keptEnd - seg.startPts) * tick)
     }
 
     /// Leaves the last GOP's last frames pending for the next segment's first ones.
@@ -195,14 +223,19 @@ final class SegmentCopyPass {
 
     private func report() -> ConcatReport.Segment {
         var reason: String?
-        if reencoded > 0 {
+        if cut.colour != nil {
+            reason = "colour-corrected: every GOP re-encoded (\(reencoded) frames) between the other segments' copied GOPs"
+        } else if cut.isEdited {
+            reason = "\(cut.head) head and \(cut.tail) tail frames dropped, the GOPs cut re-encoded (\(reencoded) frames), the rest copied"
+        } else if reencoded > 0 {
             switch assembler.input.seam {
             case .dropFirst: reason = "first GOP re-encoded without its first frame (\(reencoded) frames), the rest copied"
             default: reason = "GOPs at the seams re-encoded (\(reencoded) frames, \(assembler.input.blend) blended per seam), the rest copied"
             }
         }
         return ConcatReport.Segment(
-            path: fact.path, video: "copied", reason: reason, framesIn: fact.frameCount, framesOut: framesOut,
-            reencodedFrames: reencoded, videoDuration: fact.duration, hasAudio: fact.hasAudio)
+            path: fact.path, video: cut.colour == nil ? "copied" : "reencoded", reason: reason, framesIn: fact.frameCount,
+            framesOut: framesOut, reencodedFrames: reencoded, videoDuration: fact.duration, hasAudio: fact.hasAudio,
+            droppedHead: cut.head, droppedTail: cut.tail, colour: cut.colour)
     }
 }

@@ -1,8 +1,9 @@
 import CFFmpeg
 
 /// One segment of an `EncodeAssembler` run: its frames decoded, converted to the target picture and resampled
-/// to the output frame rate (output frame i shows the newest source frame at or before i / fps), the first
-/// dropped or blended with the previous segment's last at a seam; its audio handed to the AAC worker.
+/// to the output frame rate (output frame i shows the newest kept source frame at or before i / fps from the
+/// first kept one), the cut's head and tail frames left out, the kept ones colour-corrected by the cut's ramp,
+/// the first blended with the previous segment's last at a crossfade seam; its audio handed to the AAC worker.
 final class SegmentEncodePass {
     private let assembler: EncodeAssembler
     private let k: Int
@@ -12,10 +13,14 @@ final class SegmentEncodePass {
     private let segAudio: SegmentAudio?
     private let picture: SegmentPicture
     private let fps: Rational
-    /// Output frames of this segment (before dropping and holding back).
+    /// Output frames of this segment (before holding back).
     private let frames: Int
-    /// Frames dropped at the start (drop-first).
-    private let drop: Int
+    /// The source frames kept and their correction (the seam's drop-first included).
+    private let cut: SegmentCut
+    private let corrector: FrameColourCorrector?
+    /// Source frames decoded so far, and the pts of the first kept one.
+    private var decodedFrames = 0
+    private var keptStart: Int64?
     /// Frames of this segment held back to blend with the next one.
     private let holdBack: Int
     private var emitted = 0
@@ -36,8 +41,11 @@ final class SegmentEncodePass {
             try SegmentAudio(segment: seg, sampleRate: $0.rate, channels: $0.channels, videoStart: videoStart)
         }
         fps = assembler.settings.frameRate
-        frames = max(1, Int((seg.duration * fps.doubleValue).rounded()))
-        drop = (assembler.input.seam == .dropFirst && k > 0) ? 1 : 0
+        cut = assembler.input.cuts[k]
+        corrector = cut.colour.map(FrameColourCorrector.init)
+        // The kept frames' share of the duration (exact for a constant frame rate).
+        let kept = Double(cut.kept.count) / Double(max(1, cut.frameCount))
+        frames = max(1, Int((seg.duration * kept * fps.doubleValue).rounded()))
         let blend = assembler.input.blend
         if blend > 0 && assembler.input.facts.count > 1 && frames <= blend {
             throw MediaError.invalidArgument("\(seg.path): \(frames) frames is too short for a \(blend)-frame crossfade")
@@ -74,29 +82,34 @@ final class SegmentEncodePass {
         while emitted < frames { try emit(last) }
         try queueAudio()
         let fact = assembler.input.facts[k]
-        let framesOut = frames - drop - holdBack
+        let framesOut = frames - holdBack
         return ConcatReport.Segment(
             path: fact.path, video: "reencoded", reason: assembler.reasons[k], framesIn: fact.frameCount, framesOut: framesOut,
-            reencodedFrames: framesOut, videoDuration: fact.duration, hasAudio: fact.hasAudio)
+            reencodedFrames: framesOut, videoDuration: fact.duration, hasAudio: fact.hasAudio, droppedHead: cut.head,
+            droppedTail: cut.tail, colour: cut.colour)
     }
 
-    /// A decoded frame: the output frames before it show the previous one.
+    /// A decoded frame: dropped, or kept (the output frames before it show the previous one).
     private func take(_ frame: Frame) throws {
+        let index = decodedFrames
+        decodedFrames += 1
+        guard cut.kept.contains(index) else { return }
+        let start = keptStart ?? frame.bestEffortTimestamp
+        keptStart = start
         let tb = seg.timeBase
-        let t = Double(frame.bestEffortTimestamp - seg.startPts) * Double(tb.num) / Double(tb.den)
+        let t = Double(frame.bestEffortTimestamp - start) * Double(tb.num) / Double(tb.den)
         // Output frame i (at i / fps) shows the newest source frame at or before it (half a frame's grace).
         while let cur = current, emitted < frames, Double(emitted) / fps.doubleValue < t - 0.5 / fps.doubleValue {
             try emit(cur)
         }
-        current = try picture.convert(frame)
+        current = try picture.convert(frame, colour: corrector, progress: cut.progress(ofFrame: index))
     }
 
-    /// The next output frame of this segment: dropped, blended with a held frame of the previous segment, held
-    /// back for the next, or encoded.
+    /// The next output frame of this segment: blended with a held frame of the previous segment, held back for
+    /// the next, or encoded.
     private func emit(_ frame: Frame) throws {
         defer { emitted += 1 }
-        if emitted < drop { return }
-        let index = emitted - drop
+        let index = emitted
         let held = assembler.held
         var out = frame
         if index < held.count {
@@ -117,8 +130,16 @@ final class SegmentEncodePass {
         let rate = audioEncoder.sampleRate
         let end = Int((Double(video.frameCount + assembler.held.count) * Double(rate) / fps.doubleValue).rounded())
         let count = max(0, end - assembler.totalSamples)
-        let skip = Int((Double(drop) * Double(rate) / fps.doubleValue).rounded())
+        let skip = Int((keptSpan.from * Double(rate)).rounded())
         try audioEncoder.append(segAudio.samples(skip: skip, count: count))
         assembler.totalSamples += count
+    }
+
+    /// The span of the segment's source the output keeps, in seconds from its first displayed frame: from the
+    /// first kept frame for as long as the segment's output frames last (final once `run` has decoded it).
+    var keptSpan: (from: Double, to: Double) {
+        let tb = seg.timeBase
+        let from = Double((keptStart ?? seg.startPts) - seg.startPts) * Double(tb.num) / Double(tb.den)
+        return (from, from + Double(frames) / fps.doubleValue)
     }
 }

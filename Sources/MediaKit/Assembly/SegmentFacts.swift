@@ -10,4 +10,7 @@ struct SegmentFacts {
     var keyframes: Int
     var firstGOPFrames: Int
     var lastGOPFrames: Int
+    /// The displayed index and the DTS of each keyframe.
+    var keyframeIndices: [Int] = []
+    var keyframeDts: [Int64] = []
 }

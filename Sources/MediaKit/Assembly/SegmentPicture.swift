@@ -66,8 +66,9 @@ final class SegmentPicture {
         scalerKey = (f.format, f.width, f.height)
     }
 
-    /// A new reference to the converted picture.
-    func convert(_ frame: Frame) throws -> Frame {
+    /// A new reference to the converted picture, its picture area (not the borders) corrected by `colour` at
+    /// `progress` of its ramp (Y'CbCr as the scaler writes it: the preset's matrix, limited range).
+    func convert(_ frame: Frame, colour: FrameColourCorrector? = nil, progress: Double = 0) throws -> Frame {
         try prepare(for: frame)
         if av_frame_make_writable(target.pointer) < 0 {
             throw MediaError.encodeFailed(path: path, detail: "cannot allocate a picture")
@@ -91,6 +92,8 @@ final class SegmentPicture {
             source: ImageScaler.planes(frame).map { UnsafePointer($0) }, sourceStrides: ImageScaler.lineSizes(frame),
             height: frame.height, destination: dst, destinationStrides: lines)
         if n <= 0 { throw MediaError.encodeFailed(path: path, detail: "scaling a frame of \(segmentPath) failed") }
+        let encoding = PictureEncoding.ycbcr(bt709: ColorSpec(name: settings.colorSpace)?.isBT709 ?? true, fullRange: false)
+        try colour?.apply(to: target, progress: progress, region: (fit.x, fit.y, fit.w, fit.h), encoding: encoding, path: path)
         let copy = Frame()
         av_frame_ref(copy.pointer, target.pointer)
         return copy
