@@ -68,6 +68,7 @@ public struct SimulatorConfiguration: Sendable {
             throw .invalidConfiguration("upload limit \(maxUploadBytes) must be between 1 byte and 4 GB")
         }
         guard !host.isEmpty else { throw .invalidConfiguration("--host must not be empty") }
+        try defects.validate()
     }
 }
 
@@ -131,56 +132,5 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
             ("fail", fail), ("truncate", truncate),
         ]
         return pairs.filter { $0.1 > 0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
-    }
-}
-
-/// Defects the simulator adds to the videos it renders, the ones people chaining generated shots meet, so that
-/// a chain's colour matching, seam trimming and checks can be tested.
-public struct SimulatorDefects: Sendable, Equatable {
-    /// Colour drift reached at a video's last frame, ramped from none at its first: the start image comes back
-    /// changed, and as each shot starts from the previous one's last frame the drift compounds over a chain.
-    /// `brightness` is added to L* (in L* units, negative: darker), `saturation` and `contrast` are relative
-    /// changes (0.05: 5% more chroma, 5% more spread of L* around its mean).
-    public var brightness: Double = 0
-    /// Relative chroma change at the last frame (0.05 = 5% more saturated).
-    public var saturation: Double = 0
-    /// Relative contrast change at the last frame.
-    public var contrast: Double = 0
-    /// Frames after the first that repeat it before the motion starts (a video with a start image holds it).
-    public var holdFrames: Int = 0
-    /// Faults added to the videos whose prompt contains a given text.
-    public var faults: [VideoFault] = []
-
-    /// No defects.
-    public init() {}
-}
-
-/// A defect put into one video: a frozen span, a black span or a hard cut, when the job's prompt contains `prompt`.
-public struct VideoFault: Sendable, Equatable {
-    /// What is put in.
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
-        /// The picture stops for `seconds`.
-        case freeze
-        /// The picture is black for `seconds`.
-        case black
-        /// The picture jumps to an unrelated one at `start` (and stays there).
-        case cut
-    }
-
-    /// What is put in.
-    public var kind: Kind
-    /// Text the job's prompt must contain.
-    public var prompt: String
-    /// Where it starts in the video, seconds.
-    public var start: Double
-    /// How long it lasts, seconds (ignored for a cut).
-    public var seconds: Double
-
-    /// A fault from its parts.
-    public init(kind: Kind, prompt: String, start: Double, seconds: Double) {
-        self.kind = kind
-        self.prompt = prompt
-        self.start = start
-        self.seconds = seconds
     }
 }

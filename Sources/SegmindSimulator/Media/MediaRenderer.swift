@@ -4,7 +4,8 @@ import SegmindCatalog
 
 /// Renders a job's output media into the simulator's output folder, the way Kling's results look:
 /// 24 fps, `duration x 24 + 1` frames, the start image fitted to the first frame, a slow zoom and a moving
-/// marker after it, and a cross-dissolve onto the end image when one is given.
+/// marker after it, and a cross-dissolve onto the end image when one is given; with the configured defects
+/// (drift, hold, faults by prompt) put in by ``RenderedFrames``.
 struct MediaRenderer: Sendable {
     /// The folder holding one subfolder per output.
     let directory: URL
@@ -54,8 +55,9 @@ struct MediaRenderer: Sendable {
             let name = "output.mp4"
             let path = folder.appendingPathComponent(name).path
             let writer = try VideoWriter(path: path, settings: VideoEncodeSettings(width: width, height: height, audio: audio))
+            let frames = RenderedFrames(base: base, end: endFitted, count: count, defects: job.defects, prompt: request.prompt)
             for index in 0..<count {
-                try writer.append(Self.frame(base, index: index, count: count, end: endFitted))
+                try writer.append(frames.frame(index))
             }
             if let audio {
                 try writer.appendAudio(Self.tone(seconds: Double(count) / 24, sampleRate: audio.sampleRate, channels: audio.channels))
@@ -165,8 +167,16 @@ struct MediaRenderer: Sendable {
         return PixelImage(width: width, height: height, hasAlpha: false, pixels: pixels)
     }
 
-    /// Frame `index` of `count`: the first is `base` itself; later ones zoom in slowly (up to 10%) with a marker
-    /// crossing the lower part of the picture; with `end`, the last third dissolves onto it and the last frame is `end`.
+    /// Frame `index` of `count`: the first is `base` itself; later ones zoom in slowly (up to 10%) under a faint
+    /// moving ripple with a marker crossing the lower part of the picture; with `end`, the last third dissolves onto
+    /// it and the last frame is `end`.
+    ///
+    /// The ripple (diagonal waves of +-8 code values added to R, G and B, 16 px long, a quarter wave further on each
+    /// frame) makes every frame differ from the one before by 0.008 to 0.027 of full scale (`lumaDifference`) even
+    /// on a smooth picture, where the zoom alone changes 0.0003 or less, so the motion never reads as a freeze. It
+    /// averages out: on a smooth picture the rendered frames' mean colour moves by about 0.1 dE from one frame to the
+    /// next (a saturated, detailed one moves more, up to about 0.8 dE, from the zoom itself). The marker fades in over
+    /// the first 12 frames so that its appearance does not move the mean colour at once.
     static func frame(_ base: PixelImage, index: Int, count: Int, end: PixelImage?) -> PixelImage {
         if index == 0 { return base }
         let w = base.width
@@ -190,25 +200,31 @@ struct MediaRenderer: Sendable {
                     let src = srcBuffer.baseAddress!
                     var dst = dstBuffer.baseAddress!
                     let offsets = offsetBuffer.baseAddress!
-                    for y in 0..<h {
-                        let row = src + ys[y] * w * 3
-                        for x in 0..<w {
-                            let pixel = row + offsets[x]
-                            dst[0] = pixel[0]
-                            dst[1] = pixel[1]
-                            dst[2] = pixel[2]
-                            dst += 3
+                    Self.ripple.withUnsafeBufferPointer { wave in
+                        for y in 0..<h {
+                            let row = src + ys[y] * w * 3
+                            let phase = (y &* 8 &+ index &* 64) & 255
+                            for x in 0..<w {
+                                let pixel = row + offsets[x]
+                                let r = wave[(phase &+ x &* 16) & 255]
+                                dst[0] = clamp(Int(pixel[0]) &+ r)
+                                dst[1] = clamp(Int(pixel[1]) &+ r)
+                                dst[2] = clamp(Int(pixel[2]) &+ r)
+                                dst += 3
+                            }
                         }
                     }
-                    // The marker: a yellow square with a black border.
+                    // The marker: a yellow square with a black border, fading in over the first 12 frames.
                     let out = dstBuffer.baseAddress!
+                    let opacity = min(256, index * 256 / 12)
+                    let keep = 256 - opacity
                     for y in markerY..<(markerY + side) {
                         for x in markerX..<(markerX + side) {
                             let edge = y < markerY + 2 || y >= markerY + side - 2 || x < markerX + 2 || x >= markerX + side - 2
                             let d = out + (y * w + x) * 3
-                            d[0] = edge ? 0 : 255
-                            d[1] = edge ? 0 : 255
-                            d[2] = edge ? 0 : 64
+                            d[0] = UInt8(truncatingIfNeeded: (Int(d[0]) &* keep &+ (edge ? 0 : 255) &* opacity) >> 8)
+                            d[1] = UInt8(truncatingIfNeeded: (Int(d[1]) &* keep &+ (edge ? 0 : 255) &* opacity) >> 8)
+                            d[2] = UInt8(truncatingIfNeeded: (Int(d[2]) &* keep &+ (edge ? 0 : 64) &* opacity) >> 8)
                         }
                     }
                 }
@@ -228,6 +244,11 @@ struct MediaRenderer: Sendable {
         }
         return PixelImage(width: w, height: h, hasAlpha: false, pixels: out)
     }
+
+    /// One wave of the ripple: 256 steps of a sine of amplitude 8 code values.
+    static let ripple: [Int] = (0..<256).map { Int((8 * sin(2 * Double.pi * Double($0) / 256)).rounded()) }
+
+    @inline(__always) private static func clamp(_ v: Int) -> UInt8 { UInt8(truncatingIfNeeded: v < 0 ? 0 : (v > 255 ? 255 : v)) }
 
     /// A quiet 440 Hz tone, interleaved.
     static func tone(seconds: Double, sampleRate: Int, channels: Int) -> [Float] {

@@ -56,7 +56,8 @@ struct JobRunner: Sendable {
                 throw error
             }
         }
-        let job = RenderJob(id: record.id, request: request, inputs: inputs, scale: state.configuration.scale)
+        let job = RenderJob(
+            id: record.id, request: request, inputs: inputs, scale: state.configuration.scale, defects: state.configuration.defects)
         let renderer = self.renderer
         return try await withCheckedContinuation { (continuation: CheckedContinuation<Result<OutputFile, InputProblem>, Never>) in
             DispatchQueue.global(qos: .userInitiated).async {
@@ -73,4 +74,6 @@ struct RenderJob: Sendable {
     /// Fetched media keyed by parameter name (`start_image_url`, `image_urls[0]`, ...).
     var inputs: [String: InputMedia]
     var scale: Double
+    /// What to put into a rendered video.
+    var defects = SimulatorDefects()
 }

@@ -44,10 +44,12 @@ extension Shotchain {
         @OptionGroup var serving: LocalInputOptions
         @OptionGroup var catalogOptions: CatalogOptions
         @OptionGroup var service: ServiceOptions
+        @OptionGroup(title: "Simulator defects (with --simulate)") var simulatorDefects: SimulatorDefectOptions
 
         func validate() throws {
             if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
             if ProgressMode(rawValue: progress) == nil { throw ValidationError("--progress must be auto, always or never") }
+            if simulatorDefects.isGiven && !simulate { throw ValidationError("--drift, --hold and --video-fault need --simulate") }
         }
 
         func run() async throws {

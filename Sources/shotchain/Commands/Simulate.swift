@@ -11,7 +11,8 @@ extension Shotchain {
                 Prints its base URL (the host root) on standard output, then serves until SIGINT or SIGTERM \
                 (exit 0). Faults are KEY=PROBABILITY pairs, keys 500, 502, 504, 429, drop, fail, truncate, \
                 for example 500=0.05,429=0.05,fail=0.05. A prompt containing [fail] always ends FAILED. \
-                It serves the models of the catalog (--presets DIR reads DIR/models/*.json).
+                It serves the models of the catalog (--presets DIR reads DIR/models/*.json). --drift, --hold and \
+                --video-fault put colour drift, held first frames and frozen, black or cut spans into the videos.
                 """
         )
 
@@ -34,13 +35,15 @@ extension Shotchain {
         @Option(help: "Accept only this x-api-key (default: any non-empty key).")
         var apiKey: String?
         @OptionGroup var catalogOptions: CatalogOptions
+        @OptionGroup(title: "Defects put into rendered videos") var defectOptions: SimulatorDefectOptions
 
         func run() async throws {
             do {
                 let spec = try FaultSpec(parsing: faults)
-                let configuration = SimulatorConfiguration(
+                var configuration = SimulatorConfiguration(
                     host: host, port: port, latency: latency, faults: spec, seed: seed, credits: credits, ttl: ttl, scale: scale,
                     apiKey: apiKey, modelsDirectory: catalogOptions.modelsDirectory)
+                configuration.defects = try defectOptions.defects()
                 let simulator = try await SegmindSimulator.start(configuration, stopOnSignals: true)
                 FileHandle.standardOutput.write(Data((simulator.baseURL + "\n").utf8))
                 await simulator.waitUntilStopped()

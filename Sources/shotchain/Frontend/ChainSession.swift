@@ -30,8 +30,9 @@ struct ChainSession {
         let board = terminal.isInteractive ? StatusBoard(terminal: terminal) : nil
         var options = options
         options.progress = Self.progressLines(board: board, quiet: progress == .never)
-        let simulator =
-            simulate ? try await SegmindSimulator.start(SimulatorConfiguration(latency: 1, scale: 0.5, modelsDirectory: modelsDirectory)) : nil
+        var simulation = SimulatorConfiguration(latency: 1, scale: 0.5, modelsDirectory: modelsDirectory)
+        simulation.defects = try command.simulatorDefects.defects()
+        let simulator = simulate ? try await SegmindSimulator.start(simulation) : nil
         defer { board?.flush() }
         do {
             let configuration =
