@@ -30,15 +30,16 @@ func planning(_ path: String) throws -> ChainPlan {
     try ChainPlan(storyboard: try StoryboardFile.load(path), catalog: try ModelCatalog(directory: Presets.directory.appendingPathComponent("models")))
 }
 
-/// A 640x360 picture in moderate colours with detail everywhere (ramps and ripples), so motion reads as motion.
+/// A 640x360 picture in moderate colours with soft detail everywhere (ramps and broad ripples), so motion reads as
+/// motion without the fine texture that makes a slow zoom look like a storm of changes.
 func texturedPicture() -> PixelImage {
     var p = PixelImage(width: 640, height: 360, red: 0, green: 0, blue: 0)
     for y in 0..<360 {
         for x in 0..<640 {
             let o = (y * 640 + x) * 3
-            p.pixels[o] = UInt8(70 + 110 * x / 639 + Int(18 * sin(Double(y) / 6)))
-            p.pixels[o + 1] = UInt8(80 + 90 * y / 359 + Int(18 * sin(Double(x + y) / 9)))
-            p.pixels[o + 2] = UInt8(120 + Int(30 * sin(Double(x) / 11) * cos(Double(y) / 13)))
+            p.pixels[o] = UInt8(70 + 110 * x / 639 + Int(14 * sin(Double(y) / 23)))
+            p.pixels[o + 1] = UInt8(80 + 90 * y / 359 + Int(14 * sin(Double(x + y) / 31)))
+            p.pixels[o + 2] = UInt8(120 + Int(30 * sin(Double(x) / 37) * cos(Double(y) / 29)))
         }
     }
     return p
