@@ -3,19 +3,27 @@
 import Foundation
 import MediaKit
 
-/// `media-bench shotcheck FILE [-o DIR] [--statistics]`: `ShotCheck.check` with a decode request, then the first and
-/// the last displayed frames written as DIR/first.png and DIR/last.png; prints the verification summary, the frame
-/// count, the held frames and the findings; with `--statistics` also one line per frame (time, luma difference in
-/// code values at 8 bits, dark fraction, mean Lab).
+/// `media-bench shotcheck FILE [-o DIR] [--statistics] [--no-images] [--decode-only]`: `ShotCheck.check` with a
+/// decode request, then the first and the last displayed frames written as DIR/first.png and DIR/last.png (not with
+/// `--no-images`); prints the verification summary, the frame count, the held frames, the colour and the findings;
+/// with `--statistics` also one line per frame (time, luma difference in code values at 8 bits, dark fraction,
+/// mean Lab). `--decode-only` makes one plain decode instead (`Verifier.verify` with a decode request, as
+/// `shotchain verify --decode`), the baseline of the statistics' cost.
 func shotcheckCommand(_ arguments: [String]) throws {
     var args = arguments
     var outDir = "."
     var file: String?
     var perFrame = false
+    var images = true
+    var decodeOnly = false
     while !args.isEmpty {
         let a = args.removeFirst()
         if a == "--statistics" {
             perFrame = true
+        } else if a == "--no-images" {
+            images = false
+        } else if a == "--decode-only" {
+            decodeOnly = true
         } else if a == "-o" || a == "--output-dir" {
             guard !args.isEmpty else { throw BenchError("\(a) needs a folder") }
             outDir = args.removeFirst()
@@ -25,10 +33,16 @@ func shotcheckCommand(_ arguments: [String]) throws {
             throw BenchError("unexpected argument \(a)")
         }
     }
-    guard let file else { throw BenchError("usage: media-bench shotcheck FILE [-o DIR] [--statistics]") }
+    guard let file else { throw BenchError("usage: media-bench shotcheck FILE [-o DIR] [--statistics] [--no-images] [--decode-only]") }
+    if decodeOnly {
+        print(try Verifier.verify(file, VerificationRequest(decode: true)).summary(), terminator: "")
+        return
+    }
     let result = try ShotCheck.check(file, against: VerificationRequest(decode: true))
-    try ImageFile.write(result.firstFrame, to: "\(outDir)/first.png")
-    try ImageFile.write(result.lastFrame, to: "\(outDir)/last.png")
+    if images {
+        try ImageFile.write(result.firstFrame, to: "\(outDir)/first.png")
+        try ImageFile.write(result.lastFrame, to: "\(outDir)/last.png")
+    }
     print(result.verification.summary(), terminator: "")
     print("\(result.frames.count) frames with statistics")
     if perFrame {
@@ -70,5 +84,17 @@ func postProcessingComparison(clip: String, workDir: String, shotchain: String, 
                 name: "shotchain probe; verify --decode; frame --first; frame --last (before)",
                 argv: ["sh", "-c", before, shotchain, clip, workDir]),
             Contender(name: "media-bench shotcheck IN -o DIR (ShotCheck, after)", argv: [bench, "shotcheck", clip, "-o", workDir]),
+        ], repetitions: repetitions)
+}
+
+/// What the shot's statistics, colour, hold detection and QA cost: `ShotCheck` (no PNG written) against one plain
+/// decode of the same 1080p shot in the same executable, round-robin.
+func statisticsCostComparison(clip: String, repetitions: Int) throws -> String {
+    let bench = CommandLine.arguments[0]
+    return try compare(
+        "ShotCheck (frame statistics with Lab, shot colour, holds, QA) against one plain decode",
+        [
+            Contender(name: "media-bench shotcheck IN --decode-only (one plain decode)", argv: [bench, "shotcheck", clip, "--decode-only"]),
+            Contender(name: "media-bench shotcheck IN --no-images (ShotCheck)", argv: [bench, "shotcheck", clip, "--no-images"]),
         ], repetitions: repetitions)
 }

@@ -137,6 +137,7 @@ let postProcessingOnly = args.first == "postprocess"
 if postProcessingOnly { args.removeFirst() }
 var repetitions = 10
 var workDir = "bench-out"
+var statisticsOnly = false
 var shotchain = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shotchain").path
 while !args.isEmpty {
     let a = args.removeFirst()
@@ -144,9 +145,10 @@ while !args.isEmpty {
     case "--repetitions": repetitions = Int(args.removeFirst()) ?? repetitions
     case "--work-dir": workDir = args.removeFirst()
     case "--shotchain": shotchain = args.removeFirst()
+    case "--statistics-only": statisticsOnly = true
     case "-h", "--help":
-        print("usage: media-bench [postprocess] [--repetitions N] [--work-dir DIR] [--shotchain PATH]")
-        print("       media-bench shotcheck FILE [-o DIR] [--statistics]")
+        print("usage: media-bench [postprocess [--statistics-only]] [--repetitions N] [--work-dir DIR] [--shotchain PATH]")
+        print("       media-bench shotcheck FILE [-o DIR] [--statistics] [--no-images] [--decode-only]")
         exit(0)
     default:
         FileHandle.standardError.write(Data("media-bench: unknown argument \(a)\n".utf8))
@@ -171,7 +173,10 @@ do {
     var report = "# media-bench\n\nFFmpeg \(MediaKitInfo.ffmpegVersion); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
     report += "\(repetitions) interleaved runs per command after one warm-up; input `\(clip)` "
     report += "(1920x1080, 24 fps, 121 frames, H.264 High, B-frames, 2 s GOP, AAC).\n"
-    report += try postProcessingComparison(clip: clip, workDir: workDir, shotchain: shotchain, repetitions: repetitions)
+    if !statisticsOnly {
+        report += try postProcessingComparison(clip: clip, workDir: workDir, shotchain: shotchain, repetitions: repetitions)
+    }
+    report += try statisticsCostComparison(clip: clip, repetitions: repetitions)
     if postProcessingOnly {
         print(report)
         exit(0)

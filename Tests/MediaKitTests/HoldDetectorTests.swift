@@ -13,6 +13,8 @@ actor HoldMedia {
         "head": "mandelbrot=s=320x240:r=24,trim=end_frame=72,loop=loop=3:size=1:start=0,setpts=N/24/TB",
         "tail": "mandelbrot=s=320x240:r=24,trim=end_frame=72,tpad=stop=3:stop_mode=clone",
         "both": "mandelbrot=s=320x240:r=24,trim=end_frame=72,loop=loop=3:size=1:start=0,setpts=N/24/TB,tpad=stop=3:stop_mode=clone",
+        // The simulator's kind of motion (slow zoom, small marker), 72 frames, with the hold at the head.
+        "slow-head": QAMedia.marker + ",trim=end_frame=72,loop=loop=3:size=1:start=0,setpts=N/24/TB",
     ]
 
     func clip(_ name: String) async throws -> String {
@@ -30,7 +32,10 @@ actor HoldMedia {
 
 @Suite struct HoldDetectorTests {
     /// The 3-frame holds are counted exactly, at the end they are, and are not frozen findings (0.167 s).
-    @Test(arguments: [("head", HeldFrames(head: 3, tail: 0)), ("tail", HeldFrames(head: 0, tail: 3)), ("both", HeldFrames(head: 3, tail: 3))])
+    @Test(arguments: [
+        ("head", HeldFrames(head: 3, tail: 0)), ("tail", HeldFrames(head: 0, tail: 3)), ("both", HeldFrames(head: 3, tail: 3)),
+        ("slow-head", HeldFrames(head: 3, tail: 0)),
+    ])
     func holdsAreCounted(_ name: String, _ expected: HeldFrames) async throws {
         let path = try await HoldMedia.shared.clip(name)
         let result = try ShotCheck.check(path, against: VerificationRequest(decode: true))

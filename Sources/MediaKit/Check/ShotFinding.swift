@@ -14,27 +14,24 @@ public struct ShotFinding: Sendable, Equatable, Codable {
 
     /// What kind of defect.
     public var kind: Kind
-    /// When it starts, in the shot's own seconds (the presentation time of its first frame).
+    /// When it starts, in the shot's own seconds (the presentation time of its first frame; for a cut, of the last
+    /// frame before it).
     public var startSeconds: Double
-    /// When it ends (for a cut, the time of the first frame after it).
+    /// When it ends: when its last frame stops being displayed (for a cut, the time of the first frame after it).
     public var endSeconds: Double
 
     /// A finding from its parts.
     public init(kind: Kind, startSeconds: Double, endSeconds: Double) {
-        self.kind = kind
-        self.startSeconds = startSeconds
-        self.endSeconds = endSeconds
+        (self.kind, self.startSeconds, self.endSeconds) = (kind, startSeconds, endSeconds)
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind
-        case startSeconds = "start_seconds"
-        case endSeconds = "end_seconds"
+        case kind, startSeconds = "start_seconds", endSeconds = "end_seconds"
     }
 }
 
 /// Frames at the ends of a shot that repeat their neighbour (a hold): `head` frames after the first one that
-/// repeat it, `tail` frames before the last one that the last repeats.
+/// repeat it, `tail` frames before the last one that the last repeats (`HoldDetector` counts them).
 ///
 /// JSON keys: `head`, `tail`.
 public struct HeldFrames: Sendable, Equatable, Codable {
@@ -45,8 +42,7 @@ public struct HeldFrames: Sendable, Equatable, Codable {
 
     /// Holds of `head` and `tail` frames.
     public init(head: Int = 0, tail: Int = 0) {
-        self.head = head
-        self.tail = tail
+        (self.head, self.tail) = (head, tail)
     }
 }
 
@@ -63,8 +59,6 @@ public struct ShotColour: Sendable, Equatable, Codable {
 
     /// The three frames' statistics.
     public init(first: LabStatistics, middle: LabStatistics, last: LabStatistics) {
-        self.first = first
-        self.middle = middle
-        self.last = last
+        (self.first, self.middle, self.last) = (first, middle, last)
     }
 }

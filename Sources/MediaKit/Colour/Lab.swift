@@ -14,9 +14,7 @@ public struct Lab: Sendable, Equatable, Codable {
 
     /// A colour from its three coordinates.
     public init(l: Double, a: Double, b: Double) {
-        self.l = l
-        self.a = a
-        self.b = b
+        (self.l, self.a, self.b) = (l, a, b)
     }
 
     /// The colour of gamma-encoded sRGB components in 0...1 (values outside are clipped).

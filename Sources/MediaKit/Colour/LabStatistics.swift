@@ -12,8 +12,6 @@ public struct LabStatistics: Sendable, Equatable, Codable {
 
     /// Statistics from their parts (`covariance` row-major, 9 values).
     public init(mean: Lab, spread: Lab, covariance: [Double]) {
-        self.mean = mean
-        self.spread = spread
-        self.covariance = covariance
+        (self.mean, self.spread, self.covariance) = (mean, spread, covariance)
     }
 }

@@ -22,7 +22,7 @@ extension LabTransfer {
     ///   is used instead.
     /// - `.meanSpread`: each channel's mean and spread matched (a spread under 0.5 on either side keeps its scale 1).
     ///
-    /// The result is always finite: statistics that are not finite give the identity.
+    /// The result is always finite: statistics that are not finite (or a map that overflows) give the identity.
     public static func estimate(
         from source: LabStatistics, to reference: LabStatistics, strength: Double = 1, method: Method = .mongeKantorovich
     ) -> LabTransfer {
@@ -40,7 +40,8 @@ extension LabTransfer {
         }
         // Equal statistics give the identity up to rounding: exactly the identity then, so nothing is re-encoded.
         let nearIdentity = zip(matrix, identity.matrix).allSatisfy { abs($0 - $1) < 1e-9 } && offset.allSatisfy { abs($0) < 1e-9 }
-        return nearIdentity ? .identity : LabTransfer(matrix: matrix, offset: offset)
+        let finite = (matrix + offset).allSatisfy(\.isFinite)
+        return nearIdentity || !finite ? .identity : LabTransfer(matrix: matrix, offset: offset)
     }
 
     /// The diagonal matrix of the per-channel spread ratios (1 where a spread is under 0.5 or not finite).
