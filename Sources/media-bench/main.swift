@@ -132,6 +132,7 @@ if args.first == "shotcheck" {
         exit(1)
     }
 }
+if args.first == "colour" || args.first == "colour-run" { exit(colourCommand(args)) }
 // `media-bench postprocess [options]` measures the post-processing section alone.
 let postProcessingOnly = args.first == "postprocess"
 if postProcessingOnly { args.removeFirst() }

@@ -223,6 +223,16 @@ import Testing
         #expect(after[1][0] == before[1][0] && after[2][31] == before[2][31])
     }
 
+    /// Mapping a frame in bands on several threads gives the same bytes as on one.
+    @Test func bandsGiveTheSameFrame() throws {
+        let encoding = PictureEncoding.ycbcr(bt709: true, fullRange: false)
+        let one = try Self.frame(width: 160, height: 300, format: AV_PIX_FMT_YUV420P, encoding: encoding, seed: 5)
+        let three = try Self.frame(width: 160, height: 300, format: AV_PIX_FMT_YUV420P, encoding: encoding, seed: 5)
+        try FrameColourCorrector(Self.transfers[0]).apply(to: one, progress: 0.7, path: "test")
+        try FrameColourCorrector(Self.transfers[0], bands: 3).apply(to: three, progress: 0.7, path: "test")
+        #expect(Self.bytes(one) == Self.bytes(three))
+    }
+
     /// A pixel format the table cannot read is refused with its name.
     @Test func otherPixelFormatsAreRefused() throws {
         let frame = Frame()

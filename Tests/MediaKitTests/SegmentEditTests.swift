@@ -209,6 +209,22 @@ import Testing
         #expect(first > 30)
     }
 
+    /// Under `crossfade` the edits' drops come first and the kept frames are blended (all video re-encoded).
+    @Test func crossfadeBlendsTheKeptFrames() throws {
+        let dir = TestCorpus.shared.scratchDirectory("edit-xfade")
+        let segments = try (1...3).map { try ConcatOracle.segment("s\($0).mp4", in: dir) }
+        let out = dir.appendingPathComponent("out.mp4").path
+        let report = try Concatenator.concatenate(
+            segments, to: out, options: .init(seam: .crossfade(frames: 2), edits: [SegmentEdit(dropTail: 4), SegmentEdit(dropHead: 3)]))
+        #expect(report.segments.allSatisfy { $0.video == "reencoded" })
+        #expect(report.segments[0].reason?.contains("segment edits") == true)
+        #expect(report.framesOut == 44 + 45 + 48 - 4)
+        #expect(try ConcatOracle.durations(out).frames == 133)
+        // The first segment's kept frames before the blend, and the second's after it, are the right ones.
+        try Self.expectPicture(out, 30, is: segments[0], 30, sourceFrames: 48)
+        try Self.expectPicture(out, 42 + 10, is: segments[1], 3 + 10, sourceFrames: 48)
+    }
+
     /// Drops on GOP boundaries need no re-encoding, so `--reencode never` copies them; a drop inside a GOP under
     /// `--reencode never` is refused naming the segment.
     @Test func boundaryDropsAreCopiedUnderNever() throws {
@@ -266,6 +282,6 @@ import Testing
         #expect(json.contains("\"dropped_head\" : 3"))
         #expect(json.contains("\"dropped_tail\" : 2"))
         #expect(json.contains("\"colour\" : {"))
-        #expect(report.summary().contains("48 -> 45 frames"))
+        #expect(report.summary().contains("48 -> 45 frames (3 dropped at the head, 0 at the tail), colour-corrected"))
     }
 }

@@ -173,7 +173,10 @@ public struct ConcatReport: Sendable, Equatable, Codable {
         for (i, s) in segments.enumerated() {
             let why = s.reason.map { " (\($0))" } ?? ""
             let audio = s.hasAudio ? "" : ", no audio: silence"
-            lines.append("segment \(i + 1) \(s.path): \(s.video)\(why), \(s.framesIn) -> \(s.framesOut) frames\(audio)")
+            let drops = s.droppedHead + s.droppedTail > 0 ? " (\(s.droppedHead) dropped at the head, \(s.droppedTail) at the tail)" : ""
+            let colour = s.colour == nil ? "" : ", colour-corrected"
+            lines.append(
+                "segment \(i + 1) \(s.path): \(s.video)\(why), \(s.framesIn) -> \(s.framesOut) frames\(drops)\(colour)\(audio)")
         }
         let audio = audioDuration.map { String(format: ", audio %.3f s", $0) } ?? ", no audio"
         lines.append(String(format: "%@: %d frames, video %.3f s", output, framesOut, videoDuration) + audio)

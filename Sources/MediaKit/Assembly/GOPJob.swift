@@ -96,7 +96,7 @@ final class GOPJob: @unchecked Sendable {
         var keptPts: [Int64] = []
         var nextPts: Int64?
         var session: SpliceEncoder.Session?
-        let corrector = cut.colour.map(FrameColourCorrector.init)
+        let corrector = cut.colour.map { FrameColourCorrector($0) }
         let decoder = try GOPDecoder(segment: seg, part: "GOP \(gop + 1)", threads: 1) { [self] f in
             let index = firstFrame + frames
             frames += 1

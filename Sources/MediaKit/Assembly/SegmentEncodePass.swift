@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// One segment of an `EncodeAssembler` run: its frames decoded, converted to the target picture and resampled
 /// to the output frame rate (output frame i shows the newest kept source frame at or before i / fps from the
@@ -42,7 +43,9 @@ final class SegmentEncodePass {
         }
         fps = assembler.settings.frameRate
         cut = assembler.input.cuts[k]
-        corrector = cut.colour.map(FrameColourCorrector.init)
+        // This thread decodes, scales and corrects while libx264's threads encode: the correction is shared out.
+        let bands = min(4, ProcessInfo.processInfo.activeProcessorCount)
+        corrector = cut.colour.map { FrameColourCorrector($0, bands: bands) }
         // The kept frames' share of the duration (exact for a constant frame rate).
         let kept = Double(cut.kept.count) / Double(max(1, cut.frameCount))
         frames = max(1, Int((seg.duration * kept * fps.doubleValue).rounded()))

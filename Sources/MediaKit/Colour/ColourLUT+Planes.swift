@@ -18,6 +18,8 @@ extension ColourLUT {
         guard region.width > 0, region.height > 0, (0...1).contains(sx), (0...1).contains(sy) else { return }
         let endX = region.x + region.width
         let endY = region.y + region.height
+        let low = SIMD4<Int32>(repeating: 0)
+        let high = SIMD4<Int32>(repeating: 255 << Self.fraction)
         values.withUnsafeBufferPointer { table in
             guard let t = table.baseAddress else { return }
             var cy = region.y >> sy
@@ -32,22 +34,20 @@ extension ColourLUT {
                     let cols = min(1 << sx, endX - colX)
                     let cb = Int(cbRow[cx])
                     let cr = Int(crRow[cx])
-                    var sumB = 0
-                    var sumR = 0
+                    var sum = SIMD4<Int32>(repeating: 0)
                     for dy in 0..<rows {
                         let luma = picture.luma + (rowY + dy) * picture.lumaStride + colX
                         for dx in 0..<cols {
-                            let (y, b, r) = Self.lookup(t, Int(luma[dx]), cb, cr)
-                            luma[dx] = Self.byte(y)
-                            sumB &+= min(255 << Self.fraction, max(0, b))
-                            sumR &+= min(255 << Self.fraction, max(0, r))
+                            let v = Self.lookup(t, Int(luma[dx]), cb, cr)
+                            luma[dx] = Self.byte(v[0])
+                            sum &+= v.clamped(lowerBound: low, upperBound: high)
                         }
                     }
                     // rows * cols is 1, 2 or 4: the mean by a shift.
-                    let k = (rows * cols).trailingZeroBitCount
-                    let bits = Self.fraction + k
-                    cbRow[cx] = UInt8(truncatingIfNeeded: (sumB &+ (1 << (bits - 1))) >> bits)
-                    crRow[cx] = UInt8(truncatingIfNeeded: (sumR &+ (1 << (bits - 1))) >> bits)
+                    let k = Int32(Self.fraction + (rows * cols).trailingZeroBitCount)
+                    let mean = (sum &+ (1 &<< (k - 1))) &>> k
+                    cbRow[cx] = UInt8(truncatingIfNeeded: mean[1])
+                    crRow[cx] = UInt8(truncatingIfNeeded: mean[2])
                     cx += 1
                 }
                 cy += 1

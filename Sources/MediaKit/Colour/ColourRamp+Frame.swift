@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 extension ColourRamp {
     /// The decoded pixel formats a correction can be applied to in place (8-bit planar Y'CbCr).
@@ -11,11 +12,13 @@ extension ColourRamp {
         }
     }
 
-    /// Corrects `frame`'s pixels in place at `progress` of the ramp (nothing when that changes nothing), in the
-    /// luma rectangle `region` (nil: the whole picture); the frame's buffer must be writable.
+    /// Maps `frame`'s pixels in place through `table` (one of this ramp's), in the luma rectangle `region` (nil:
+    /// the whole picture); the frame's buffer must be writable.
     /// - Throws: `MediaError.encodeFailed` naming `path` for a pixel format other than 8-bit planar Y'CbCr.
-    func apply(to frame: Frame, progress: Double, region: (x: Int, y: Int, width: Int, height: Int)? = nil, path: String) throws {
-        guard !isIdentity(at: progress) else { return }
+    /// - Parameter bands: horizontal bands mapped at the same time on that many threads (1: this thread only).
+    func apply(
+        to frame: Frame, table: ColourLUT, region: (x: Int, y: Int, width: Int, height: Int)? = nil, bands: Int = 1, path: String
+    ) throws {
         let format = frame.pixelFormat
         guard let shift = Self.chromaShift(of: format) else {
             let name = ffString(av_get_pix_fmt_name(format)) ?? "\(format.rawValue)"
@@ -36,6 +39,17 @@ extension ColourRamp {
         r.y = (max(0, r.y) >> shift.y) << shift.y
         r.width = min(r.width, frame.width - r.x)
         r.height = min(r.height, frame.height - r.y)
-        table(progress: progress).apply(to: picture, region: r)
+        guard bands > 1, r.height >= 64 * bands else { return table.apply(to: picture, region: r) }
+        // Bands of whole chroma rows.
+        let unit = 1 << shift.y
+        let rows = (r.height + unit - 1) / unit
+        let all = r
+        // The bands touch disjoint rows of the planes.
+        nonisolated(unsafe) let shared = picture
+        DispatchQueue.concurrentPerform(iterations: bands) { k in
+            let first = all.y + rows * k / bands * unit
+            let last = min(all.y + all.height, all.y + rows * (k + 1) / bands * unit)
+            table.apply(to: shared, region: (all.x, first, all.width, last - first))
+        }
     }
 }

@@ -35,23 +35,19 @@ final class ColourRamp: Sendable {
         self.change = change
     }
 
-    /// True when the ramp changes nothing at `progress` (identity transfer, or progress 0 or less, or NaN).
-    func isIdentity(at progress: Double) -> Bool { transfer.isIdentity || !(progress > 0) }
-
     /// The table mapping codes to codes at `progress` (clipped to 0...1) of the correction.
     func table(progress: Double) -> ColourLUT {
         let p = min(1, progress)
-        var values = [Int16](repeating: 0, count: before.count)
+        var values = [SIMD4<Int16>](repeating: .zero, count: before.count / 3)
         Self.encodingCurve.withUnsafeBufferPointer { curve in
-            for i in stride(from: 0, to: before.count, by: 3) {
+            for n in values.indices {
+                let i = 3 * n
                 let lab = Lab(
                     l: Double(before[i]) + p * Double(change[i]), a: Double(before[i + 1]) + p * Double(change[i + 1]),
                     b: Double(before[i + 2]) + p * Double(change[i + 2]))
                 let rgb = Self.rgb(lab, curve: curve)
                 let (c0, c1, c2) = encoding.codes(rgb.0, rgb.1, rgb.2)
-                values[i] = ColourLUT.fixed(c0)
-                values[i + 1] = ColourLUT.fixed(c1)
-                values[i + 2] = ColourLUT.fixed(c2)
+                values[n] = SIMD4(ColourLUT.fixed(c0), ColourLUT.fixed(c1), ColourLUT.fixed(c2), 0)
             }
         }
         return ColourLUT(values: values)

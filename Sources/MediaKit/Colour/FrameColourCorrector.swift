@@ -1,11 +1,23 @@
 /// One `LabTransfer` applied to the decoded frames of one segment in place: the `ColourRamp` is prepared for
 /// the frames' encoding (matrix and range) on first use and again only if that changes.
+///
+/// Tables are built exactly at the ramp's sixteenths (progress 0, 1/16, ..., 1) and a frame's table is mixed
+/// from the two around its progress: a frame's codes move smoothly with progress, so the mix is within a few
+/// hundredths of a code of the exact table, at a fraction of the cost of building one per frame. Frames come in
+/// increasing progress, so only the two tables last used are kept.
 final class FrameColourCorrector {
+    /// Tables per unit of progress.
+    static let steps = 16
     let transfer: LabTransfer
+    /// Horizontal bands of a frame mapped on as many threads (1: the calling thread only).
+    let bands: Int
     private var ramp: ColourRamp?
+    private var tables: [Int: ColourLUT] = [:]
 
-    init(_ transfer: LabTransfer) {
+    /// - Parameter bands: threads mapping a frame together (for a caller whose own thread is the bottleneck).
+    init(_ transfer: LabTransfer, bands: Int = 1) {
         self.transfer = transfer
+        self.bands = max(1, bands)
     }
 
     /// Corrects `frame` at `progress` of the ramp, in `region` (nil: all of it), reading its Y'CbCr as
@@ -17,8 +29,28 @@ final class FrameColourCorrector {
     ) throws {
         guard !transfer.isIdentity, progress > 0 else { return }
         let wanted = encoding ?? PictureEncoding(frame: frame)
-        let ramp = self.ramp.flatMap { $0.encoding == wanted ? $0 : nil } ?? ColourRamp(transfer, encoding: wanted)
-        self.ramp = ramp
-        try ramp.apply(to: frame, progress: progress, region: region, path: path)
+        if ramp?.encoding != wanted {
+            ramp = ColourRamp(transfer, encoding: wanted)
+            tables = [:]
+        }
+        guard let ramp else { return }
+        try ramp.apply(to: frame, table: table(ramp, progress: min(1, progress)), region: region, bands: bands, path: path)
+    }
+
+    /// The table at `progress`: the exact one at a sixteenth, else the mix of the two around it.
+    private func table(_ ramp: ColourRamp, progress: Double) -> ColourLUT {
+        let position = progress * Double(Self.steps)
+        let low = Int(position.rounded(.down))
+        let weight = Int(((position - Double(low)) * 256).rounded())
+        func exact(_ i: Int) -> ColourLUT {
+            if let t = tables[i] { return t }
+            let t = ramp.table(progress: Double(i) / Double(Self.steps))
+            tables[i] = t
+            return t
+        }
+        if weight == 0 || low >= Self.steps { return exact(min(low, Self.steps)) }
+        if weight == 256 { return exact(low + 1) }
+        tables = tables.filter { $0.key >= low }
+        return ColourLUT.mix(exact(low), exact(low + 1), weight: weight)
     }
 }

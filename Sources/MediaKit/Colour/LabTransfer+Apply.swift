@@ -5,8 +5,8 @@ extension LabTransfer {
     /// interpolation: within about one code value of `apply(_:progress:)` per pixel, at a small cost per pixel.
     /// The identity, or `progress` 0, returns `image` unchanged.
     public func apply(to image: PixelImage, progress: Double = 1) -> PixelImage {
+        guard !isIdentity, progress > 0 else { return image }
         let ramp = ColourRamp(self, encoding: .rgb)
-        guard !ramp.isIdentity(at: progress) else { return image }
         let table = ramp.table(progress: progress)
         var out = image
         let bpp = image.bytesPerPixel
