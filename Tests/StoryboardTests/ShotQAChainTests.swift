@@ -13,7 +13,9 @@ import Testing
         VideoFault(kind: .black, prompt: "BLACK", start: 1.5, seconds: 0.5),
         VideoFault(kind: .cut, prompt: "CUT", start: 1.5, seconds: 0),
     ]
-    let (plan, dir) = try chainPlan(prompts: ["clean", "FREEZE here", "BLACK here", "a CUT here", "clean again"], defaults: "seam: auto")
+    // A night scene: the simulator's cut jumps to bright squares, clearly another scene.
+    let (plan, dir) = try chainPlan(
+        prompts: ["clean", "FREEZE here", "BLACK here", "a CUT here", "clean again"], defaults: "seam: auto", start: texturedPicture(brightness: 0.4))
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("out").path
     try await withSimulator(defectSimulator(defects)) { sim, client in

@@ -9,11 +9,14 @@ import SegmindSimulator
 
 /// A chain of `prompts.count` shots of kling-o3-image2video (each starting from the previous one's picture, the
 /// first from a textured 640x360 picture) under `defaults` (YAML flow-mapping entries added to model, mode and
-/// duration), in a fresh folder; `shot` adds YAML entries to the shot with that index.
-func chainPlan(prompts: [String], defaults: String = "", duration: Int = 3, shot extra: [Int: String] = [:]) throws -> (ChainPlan, URL) {
+/// duration), in a fresh folder; `shot` adds YAML entries to the shot with that index; `start` is the first shot's
+/// start image.
+func chainPlan(
+    prompts: [String], defaults: String = "", duration: Int = 3, shot extra: [Int: String] = [:], start: PixelImage = texturedPicture()
+) throws -> (ChainPlan, URL) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chain-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    try ImageFile.write(texturedPicture(), to: dir.appendingPathComponent("start.png").path)
+    try ImageFile.write(start, to: dir.appendingPathComponent("start.png").path)
     let shots = prompts.enumerated().map { i, prompt in
         let start = i == 0 ? "start.png" : "previous"
         return "  - {id: s\(i + 1), prompt: \"\(prompt)\", start_image: \(start)\(extra[i].map { ", " + $0 } ?? "")}"
@@ -31,8 +34,8 @@ func planning(_ path: String) throws -> ChainPlan {
 }
 
 /// A 640x360 picture in moderate colours with soft detail everywhere (ramps and broad ripples), so motion reads as
-/// motion without the fine texture that makes a slow zoom look like a storm of changes.
-func texturedPicture() -> PixelImage {
+/// motion without the fine texture that makes a slow zoom look like a storm of changes; `brightness` scales it (0...1).
+func texturedPicture(brightness: Double = 1) -> PixelImage {
     var p = PixelImage(width: 640, height: 360, red: 0, green: 0, blue: 0)
     for y in 0..<360 {
         for x in 0..<640 {
@@ -40,6 +43,7 @@ func texturedPicture() -> PixelImage {
             p.pixels[o] = UInt8(70 + 110 * x / 639 + Int(14 * sin(Double(y) / 23)))
             p.pixels[o + 1] = UInt8(80 + 90 * y / 359 + Int(14 * sin(Double(x + y) / 31)))
             p.pixels[o + 2] = UInt8(120 + Int(30 * sin(Double(x) / 37) * cos(Double(y) / 29)))
+            for c in 0..<3 { p.pixels[o + c] = UInt8(Double(p.pixels[o + c]) * min(1, max(0, brightness))) }
         }
     }
     return p
