@@ -2,7 +2,8 @@
 # The main job, offline: installs what is missing, builds shotchain, and runs the bundled demo storyboard
 # (three chained shots: one with an end image, one with audio) against the built-in Segmind simulator.
 # Each shot starts from the exact last frame of the one before; the shots are assembled into final.mp4
-# with drop-first seams, verified, and reported (report.md, report.json, contact-sheet.png).
+# with their held seam frames trimmed and colours matched to the first shot, verified, and reported
+# (report.md, report.json, contact-sheet.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

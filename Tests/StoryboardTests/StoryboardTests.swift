@@ -34,7 +34,11 @@ private func write(_ text: String, in dir: URL, name: String = "board.yaml") thr
     let plan = try ChainPlan(storyboard: file, catalog: try catalog())
     #expect(plan.shots.map(\.id) == ["dawn", "boats", "song"])
     #expect(plan.shots.map(\.dependencies) == [[], ["dawn"], ["boats"]])
-    #expect(plan.storyboard.defaults.seam == .dropFirst)
+    #expect(plan.storyboard.defaults.seam == .auto)
+    #expect(plan.storyboard.defaults.colorMatch == .anchor)
+    // The shot with an end image keeps its colours and anchors the one after it.
+    #expect(plan.shots.map(\.colour.mode) == [.anchor, .off, .anchor])
+    #expect(plan.shots.map(\.colour.reference) == [nil, nil, "boats"])
     // kling-o3-image2video: std without audio $0.21/s, std with audio $0.28/s.
     #expect(abs(plan.shots[0].estimatedUSD - 1.05) < 1e-9)
     #expect(abs(plan.shots[1].estimatedUSD - 1.05) < 1e-9)
@@ -147,7 +151,7 @@ private func write(_ text: String, in dir: URL, name: String = "board.yaml") thr
     let yaml = try StoryboardFile.load(dir.appendingPathComponent("demo.yaml").path)
     let json = try write(
         """
-        {"name": "Offline demo", "defaults": {"model": "kling-o3-image2video", "mode": "std", "duration": 5, "seam": "drop-first", "output": "final.mp4"},
+        {"name": "Offline demo", "defaults": {"model": "kling-o3-image2video", "mode": "std", "duration": 5, "seam": "auto", "color_match": "anchor", "output": "final.mp4"},
          "shots": [{"id": "dawn", "prompt": "A quiet harbour at dawn, the camera drifts slowly over the water.", "start_image": "demo-start.png"}]}
         """, in: dir, name: "board.json")
     let parsed = try StoryboardFile.load(json)

@@ -1,3 +1,4 @@
+import MediaKit
 import Segmind
 
 /// The first step of a shot: its request, validated against the model, with every local input (a storyboard file or
@@ -11,6 +12,9 @@ struct InputPublication {
     var previous: String?
     /// The identity (request id) of the take in use of each earlier shot this shot uses, journaled with its submit.
     var upstream: [String: String] = [:]
+    /// The colour statistics a colour-matched shot is matched to (its `ColourPlan.reference`'s), nil for none or for
+    /// the anchor matched to its own first frame. Not an input of the request: the inspection step uses it.
+    var colourReference: LabStatistics?
 
     /// The validated request of `shot`, its URL inputs in the body and its file inputs as local inputs.
     ///

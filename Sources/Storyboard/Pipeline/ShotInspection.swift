@@ -3,14 +3,16 @@ import MediaKit
 import Segmind
 
 /// The check and extract steps of a shot: one look at the downloaded file verifies it against the request that
-/// produced it and writes its first and exact last displayed frames to `frames/`. Idempotent: running it again on the
-/// same file gives the same outcome and the same frames.
+/// produced it, measures its colour, holds and defects, and writes its first and exact last displayed frames to
+/// `frames/` (and, when its colour is matched, the corrected last frame it hands on). Idempotent: running it again on
+/// the same file gives the same outcome and the same frames.
 struct ShotInspection {
-    /// Checks the shot's file and writes its frames.
+    /// Checks the shot's file and writes its frames; `reference` is what its colour is matched to (nil: its own
+    /// first frame).
     ///
     /// - Throws: `StoryboardError.verificationFailed` listing every failed check, `.shotFailed` when the file
     ///   cannot be read.
-    func inspect(_ context: ShotContext) throws -> ShotOutcome {
+    func inspect(_ context: ShotContext, reference: LabStatistics? = nil) throws -> ShotOutcome {
         let shot = context.shot
         let file = context.file
         let path = context.path(file)
@@ -38,10 +40,19 @@ struct ShotInspection {
             throw StoryboardError.shotFailed(shot: shot.id, message: "\(path): \(error)")
         }
         let info = result.info
-        return ShotOutcome(
+        var outcome = ShotOutcome(
             id: shot.id, model: shot.model.slug, file: file, firstFrame: first, lastFrame: last,
             durationSeconds: info.video?.duration ?? info.duration,
             costUSD: nil, requestID: nil, checks: checks)
+        outcome.colour = result.colour
+        outcome.findings = result.findings
+        outcome.held = result.held
+        outcome.inspected = InspectedVideo(
+            first: result.colour?.first ?? LabStatistics.measure(result.firstFrame),
+            last: result.colour?.last ?? LabStatistics.measure(result.lastFrame),
+            frameCount: result.frames.isEmpty ? (info.video?.frameCount ?? 0) : result.frames.count, frameRate: info.video?.video?.frameRate)
+        try ShotColourMatch().apply(shot.colour, reference: reference, lastFrame: result.lastFrame, to: &outcome, context)
+        return outcome
     }
 
     /// What the shot's file must be, as `shotchain verify` checks it: the duration within a frame plus 50 ms, the

@@ -42,7 +42,7 @@ struct ShotPipeline {
             try await context.crash(.afterDownload)
         }
         context.event("CHECKING")
-        var outcome = try inspection.inspect(context)
+        var outcome = try inspection.inspect(context, reference: inputs.colourReference)
         outcome.costUSD = cost
         outcome.requestID = requestID
         outcome.take = context.take

@@ -22,6 +22,8 @@ public struct PlannedShot: Sendable, Equatable {
     public var expectedSeconds: Double
     /// A fingerprint of everything that defines the shot (model, parameters, inputs); the journal compares it.
     public var fingerprint: String
+    /// How the shot's colour is matched (`.off` for an image shot).
+    public var colour: ColourPlan = .off
 
     /// The shot's id.
     public var id: String { shot.id }
@@ -61,6 +63,10 @@ public struct ChainPlan: Sendable {
         var issues = storyboard.issues
         var planned: [PlannedShot] = []
         var seen: [String: Int] = [:]
+        // The anchor (the first video shot), the last video shot so far and what each shot hands on.
+        var anchor: ColourPlan.Anchor?
+        var previousVideo: (id: String, plan: ColourPlan)?
+        var handedOn: [String: String] = [:]
         for (index, shot) in storyboard.shots.enumerated() {
             if let first = seen[shot.id] {
                 issues.append(.init(shot: shot.id, field: "id", message: "used again (first by shot #\(first + 1))"))
@@ -80,6 +86,20 @@ public struct ChainPlan: Sendable {
             for (key, value) in storyboard.defaults.parameters where parameters[key] == nil && model.parameter(key) != nil {
                 parameters[key] = value
             }
+            var colour = ColourPlan.off
+            if model.returns == .video {
+                if shot.endImage != nil, let m = shot.colorMatch, m != .off {
+                    issues.append(
+                        .init(shot: shot.id, field: "color_match", message: "a shot with an end_image keeps its colours; remove one of them"))
+                }
+                colour = ColourPlan.resolve(shot, defaults: storyboard.defaults, anchor: anchor, previous: previousVideo)
+                anchor = ColourPlan.anchor(after: shot, anchor)
+                previousVideo = (shot.id, colour)
+                handedOn[shot.id] = colour.handedOn
+            } else if let m = shot.colorMatch, m != .off {
+                issues.append(.init(shot: shot.id, field: "color_match", message: "\(model.slug) makes an image; colour matching is for video shots"))
+            }
+            var seeds: [String] = []
             var inputs: [(String, ImageSource)] = []
             var dependencies: [String] = []
             var localInputs: [LocalInput] = []
@@ -113,6 +133,7 @@ public struct ChainPlan: Sendable {
                         continue
                     }
                     if !dependencies.contains(target) { dependencies.append(target) }
+                    if field != "video", let seed = handedOn[target] { seeds.append(seed) }
                     let placeholder = field == "video" ? "video.mp4" : "frame.png"
                     Self.add(&urlParameters, parameter, .string("https://shotchain.invalid/\(target)/\(placeholder)"), model: model)
                 case .url(let u): Self.add(&urlParameters, parameter, .string(u), model: model)
@@ -137,8 +158,10 @@ public struct ChainPlan: Sendable {
                 PlannedShot(
                     shot: shot, model: model, parameters: parameters, inputs: inputs, dependencies: dependencies, estimatedUSD: estimate,
                     expectedSeconds: model.typicalLatencySeconds,
-                    fingerprint: Self.fingerprint(shot: shot, parameters: parameters, inputBytes: localInputs.map { ContentHash.file($0.path) })))
+                    fingerprint: Self.fingerprint(
+                        shot: shot, parameters: parameters, inputBytes: localInputs.map { ContentHash.file($0.path) }, seeds: seeds)))
             planned[planned.count - 1].priced = priced
+            planned[planned.count - 1].colour = colour
         }
         if planned.count == storyboard.shots.count { issues += Self.unusedDefaults(storyboard, models: planned.map(\.model)) }
         // A shot that feeds another must produce a picture: a video (its last frame) or an image.
@@ -192,9 +215,11 @@ public struct ChainPlan: Sendable {
         }
     }
 
-    /// FNV-1a (64 bit) over the shot's canonical JSON and the content hashes of its local input files, as 16 hex
-    /// digits: editing a parameter or the bytes of an input file changes it.
-    static func fingerprint(shot: Shot, parameters: [String: JSONValue], inputBytes: [String] = []) -> String {
+    /// FNV-1a (64 bit) over the shot's canonical JSON, the content hashes of its local input files and what the
+    /// earlier shots' pictures it starts from are made from (`ColourPlan.handedOn`, for colour-matched ones), as 16 hex
+    /// digits: editing a parameter, the bytes of an input file or the colour matching of a shot it starts from changes
+    /// it. The shot's own `color_match` and `color_strength` are not in it (they change what it hands on, not its take).
+    static func fingerprint(shot: Shot, parameters: [String: JSONValue], inputBytes: [String] = [], seeds: [String] = []) -> String {
         struct Canonical: Encodable {
             var model: String
             var parameters: [String: JSONValue]
@@ -203,6 +228,7 @@ public struct ChainPlan: Sendable {
             var references: [ImageSource]
             var video: ImageSource?
             var inputBytes: [String]?
+            var seeds: [String]?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -211,7 +237,7 @@ public struct ChainPlan: Sendable {
                 Canonical(
                     model: shot.model, parameters: parameters, start: shot.startImage, end: shot.endImage, references: shot.referenceImages,
                     video: shot.video,
-                    inputBytes: inputBytes.isEmpty ? nil : inputBytes)))
+                    inputBytes: inputBytes.isEmpty ? nil : inputBytes, seeds: seeds.isEmpty ? nil : seeds)))
             ?? Data()
         var hash = ContentHash()
         hash.add(data)
@@ -225,7 +251,8 @@ public struct ChainPlan: Sendable {
             let deps = s.dependencies.isEmpty ? "" : " after \(s.dependencies.joined(separator: ", "))"
             let duration = s.model.parameter(role: .duration).flatMap { s.parameters[$0.name] }.map { " \($0.stringValue ?? $0.jsonText) s" } ?? ""
             let inputs = s.inputs.map { "\($0.parameter)=\($0.source)" }.joined(separator: " ")
-            let price = s.priced ? "~$\(money(s.estimatedUSD))" : "price unknown"
+            let price =
+                (s.priced ? "~$\(money(s.estimatedUSD))" : "price unknown") + (s.colour.mode == .off ? "" : ", colour \(s.colour.mode.rawValue)")
             lines.append(
                 "  \(s.id): \(s.model.slug)\(duration), \(price), ~\(Int(s.expectedSeconds.rounded())) s\(deps)\(inputs.isEmpty ? "" : "; " + inputs)"
             )
@@ -274,56 +301,5 @@ public struct ChainPlan: Sendable {
                     parameters: $0.parameters, estimatedUSD: $0.estimatedUSD, expectedSeconds: $0.expectedSeconds)
             }, estimatedUSD: estimatedUSD, estimatedSeconds: estimatedSeconds(concurrency: concurrency), concurrency: concurrency,
             seam: storyboard.defaults.seam.description, output: storyboard.defaults.output)
-    }
-}
-
-/// What `--dry-run --json` prints.
-public struct PlanSummary: Sendable, Codable, Equatable {
-    /// One shot of the plan.
-    public struct ShotSummary: Sendable, Codable, Equatable {
-        /// The shot id.
-        public var id: String
-        /// The model slug.
-        public var model: String
-        /// "video" or "image".
-        public var returns: String
-        /// Ids of the shots it waits for.
-        public var dependsOn: [String]
-        /// Input parameter to image source.
-        public var inputs: [String: String]
-        /// The parameters sent (inputs aside).
-        public var parameters: [String: JSONValue]
-        /// Estimated cost in US dollars.
-        public var estimatedUSD: Double
-        /// Typical generation time in seconds.
-        public var expectedSeconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case id, model, returns, inputs, parameters
-            case dependsOn = "depends_on"
-            case estimatedUSD = "estimated_usd"
-            case expectedSeconds = "expected_seconds"
-        }
-    }
-
-    /// The storyboard path.
-    public var storyboard: String
-    /// The shots, in order.
-    public var shots: [ShotSummary]
-    /// Total estimated cost in US dollars.
-    public var estimatedUSD: Double
-    /// Estimated wall time in seconds.
-    public var estimatedSeconds: Double
-    /// The concurrency the time assumes.
-    public var concurrency: Int
-    /// The seam policy.
-    public var seam: String
-    /// The output file name.
-    public var output: String
-
-    enum CodingKeys: String, CodingKey {
-        case storyboard, shots, concurrency, seam, output
-        case estimatedUSD = "estimated_usd"
-        case estimatedSeconds = "estimated_seconds"
     }
 }

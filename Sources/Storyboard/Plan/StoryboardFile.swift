@@ -68,6 +68,10 @@ public struct Shot: Sendable, Equatable, Codable {
     public var referenceImages: [ImageSource]
     /// A reference video (`video:`): a path, a URL, `previous` or `shot:ID` for an earlier shot's output video.
     public var video: ImageSource?
+    /// The shot's own `color_match` (nil: the storyboard default).
+    public var colorMatch: ColorMatch?
+    /// The shot's own `color_strength`, 0...1 (nil: the storyboard default).
+    public var colorStrength: Double?
 
     /// Creates a shot.
     public init(
@@ -105,17 +109,23 @@ public struct StoryboardDefaults: Sendable, Equatable {
     public var encodePreset: String?
     /// The assembled video's file name, relative to the out folder.
     public var output: String
+    /// How video shots that set none match their colour (`off` unless given).
+    public var colorMatch: ColorMatch
+    /// How much of the colour correction video shots that set none apply, 0...1 (1 unless given).
+    public var colorStrength: Double
 
-    /// Defaults: no model, no parameters, `drop-first` seams, the built-in preset, `final.mp4`.
+    /// Defaults: no model, no parameters, `drop-first` seams, the built-in preset, `final.mp4`, no colour matching.
     public init(
         model: String? = nil, parameters: [String: JSONValue] = [:], seam: SeamSpec = .dropFirst, encodePreset: String? = nil,
-        output: String = "final.mp4"
+        output: String = "final.mp4", colorMatch: ColorMatch = .off, colorStrength: Double = 1
     ) {
         self.model = model
         self.parameters = parameters
         self.seam = seam
         self.encodePreset = encodePreset
         self.output = output
+        self.colorMatch = colorMatch
+        self.colorStrength = colorStrength
     }
 }
 
@@ -177,8 +187,12 @@ public struct StoryboardFile: Sendable, Equatable {
                         if let s = value.stringValue, let p = SeamSpec(argument: s) {
                             defaults.seam = p
                         } else {
-                            issues.append(.init(shot: "defaults", field: key, message: "\(value) is not keep, drop-first or crossfade=N"))
+                            issues.append(.init(shot: "defaults", field: key, message: "\(value) is not auto, keep, drop-first or crossfade=N"))
                         }
+                    case "color_match":
+                        if let m = colorMatch(value, shot: "defaults", issues: &issues) { defaults.colorMatch = m }
+                    case "color_strength":
+                        if let v = colorStrength(value, shot: "defaults", issues: &issues) { defaults.colorStrength = v }
                     case "encode_preset":
                         if let s = value.stringValue {
                             defaults.encodePreset = URL(fileURLWithPath: s, relativeTo: base).standardizedFileURL.path
@@ -233,6 +247,8 @@ public struct StoryboardFile: Sendable, Equatable {
                 case "id": break
                 case "model":
                     if let s = value.stringValue { shot.model = s } else { issues.append(typeIssue(id, key, "a model slug", value)) }
+                case "color_match": shot.colorMatch = colorMatch(value, shot: id, issues: &issues)
+                case "color_strength": shot.colorStrength = colorStrength(value, shot: id, issues: &issues)
                 case "start_image": shot.startImage = image(key, value)
                 case "end_image": shot.endImage = image(key, value)
                 case "video": shot.video = image(key, value)
@@ -256,6 +272,20 @@ public struct StoryboardFile: Sendable, Equatable {
         }
         if shots.isEmpty && issues.isEmpty { issues.append(.init(shot: "storyboard", field: "shots", message: "the list is empty")) }
         return StoryboardFile(path: path, defaults: defaults, shots: shots, issues: issues)
+    }
+
+    /// `off`, `anchor` or `previous`; else nil and an issue naming `shot` and the key.
+    private static func colorMatch(_ value: JSONValue, shot: String, issues: inout [StoryboardIssue]) -> ColorMatch? {
+        if let s = value.stringValue, let m = ColorMatch(rawValue: s) { return m }
+        issues.append(.init(shot: shot, field: "color_match", message: "\(value) is not off, anchor or previous"))
+        return nil
+    }
+
+    /// A number from 0 to 1; else nil and an issue naming `shot` and the key.
+    private static func colorStrength(_ value: JSONValue, shot: String, issues: inout [StoryboardIssue]) -> Double? {
+        if case .number(let v) = value, v >= 0, v <= 1 { return v }
+        issues.append(.init(shot: shot, field: "color_strength", message: "\(value) must be a number from 0 to 1"))
+        return nil
     }
 
     private static func typeIssue(_ shot: String, _ field: String, _ expected: String, _ got: JSONValue) -> StoryboardIssue {
@@ -289,6 +319,3 @@ public struct StoryboardFile: Sendable, Equatable {
         }
     }
 }
-
-/// The storyboard's seam policy (how one shot's video meets the next): MediaKit's, spelt as `shotchain concat --seam`.
-public typealias SeamSpec = SeamPolicy

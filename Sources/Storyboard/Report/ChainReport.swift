@@ -41,9 +41,15 @@ public struct ShotOutcome: Sendable, Codable, Equatable {
     public var findings: [ShotFinding]?
     /// Frames held at the shot's head and tail.
     public var held: HeldFrames?
+    /// The picture the shot hands on to the shots that start from it when its colour is matched: its last frame
+    /// with the full correction, relative to the out folder (nil: the raw `lastFrame` is handed on).
+    public var seedFrame: String?
+    /// What the colour step and the assembly need of a video shot (not in the report).
+    var inspected: InspectedVideo?
 
     enum CodingKeys: String, CodingKey {
         case id, model, file, checks, take, takes, colour, findings, held
+        case seedFrame = "seed_frame"
         case driftDeltaE = "drift_delta_e"
         case finalDriftDeltaE = "final_drift_delta_e"
         case colorMatch = "color_match"

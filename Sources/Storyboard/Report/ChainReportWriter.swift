@@ -9,10 +9,11 @@ struct ChainReportWriter {
     /// The out folder.
     var options: ChainOptions
 
-    /// The PSNR of the frames that meet at each seam of consecutive video shots.
+    /// The PSNR of the frames that meet at each seam of consecutive video shots: the picture the earlier one hands on
+    /// (its last frame, colour-matched when asked) against the later one's first frame.
     func seams(_ videos: [ShotOutcome]) -> [SeamOutcome] {
         zip(videos, videos.dropFirst()).map { a, b in
-            let psnr = try? ImageFile.read(options.path(a.lastFrame)).psnr(ImageFile.read(options.path(b.firstFrame)))
+            let psnr = try? ImageFile.read(options.path(a.seedFrame ?? a.lastFrame)).psnr(ImageFile.read(options.path(b.firstFrame)))
             return SeamOutcome(from: a.id, to: b.id, psnr: psnr ?? nil)
         }
     }

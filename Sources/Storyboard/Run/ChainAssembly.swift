@@ -1,7 +1,9 @@
 import Foundation
 import MediaKit
 
-/// The assembly step: the run's video shots joined into the storyboard's output with its seam policy.
+/// The assembly step: the run's video shots joined into the storyboard's output with its seam policy (under
+/// `seam: auto`, the held frames at each seam trimmed) and each colour-matched shot's correction ramped over it, then
+/// one check pass over the result (`FinalVideoCheck`).
 ///
 /// A pure function of the downloaded shots, so running it again after a crash gives the same file; the output
 /// appears only when complete (`Concatenator` writes to a temporary name and re-probes).
@@ -17,7 +19,9 @@ struct ChainAssembly {
     func assemble(_ videos: [ShotOutcome], into report: inout ChainReport) throws {
         guard let last = videos.last else { return }
         let output = defaults.output
-        let concat = ConcatOptions(seam: defaults.seam, reencode: .auto, preset: defaults.encodePreset.map { URL(fileURLWithPath: $0) })
+        let trim = SeamTrim(videos, seam: defaults.seam)
+        let concat = ConcatOptions(
+            seam: trim.policy, reencode: .auto, preset: defaults.encodePreset.map { URL(fileURLWithPath: $0) }, edits: trim.edits)
         let assembled: ConcatReport
         do {
             assembled = try Concatenator.concatenate(videos.map { options.path($0.file) }, to: options.path(output), options: concat)
@@ -32,5 +36,11 @@ struct ChainAssembly {
                 shot: shot.id, file: shot.file, video: segment.video, reason: segment.reason, framesIn: segment.framesIn,
                 framesOut: segment.framesOut)
         }
+        for s in report.seams.indices {
+            guard let k = videos.firstIndex(where: { $0.id == report.seams[s].from }), let t = trim.trimmed(atSeam: k) else { continue }
+            report.seams[s].trimmedHead = t.head
+            report.seams[s].trimmedTail = t.tail
+        }
+        try FinalVideoCheck(options: options).measure(output, videos: videos, framesOut: assembled.segments.map(\.framesOut), into: &report)
     }
 }

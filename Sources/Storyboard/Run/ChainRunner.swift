@@ -110,7 +110,7 @@ public struct ChainRunner: Sendable {
                 let take = state?.current ?? 1
                 let context = ShotContext(shot: shot, options: options, journal: journal, take: take)
                 return try await pipeline.run(context, action: action, state: state, collect: collect[shot.id] ?? [], inputs: inputs)
-            }, pictures: { options.path($0.lastFrame) }, videos: { options.path($0.file) })
+            }, pictures: { options.path($0.seedFrame ?? $0.lastFrame) }, videos: { options.path($0.file) })
         return try report(outcomes, states: RunJournal.states(try RunJournal.read(journalPath)))
     }
 
@@ -138,7 +138,7 @@ public struct ChainRunner: Sendable {
     }
 
     private func report(_ outcomes: [String: ShotOutcome], states: [String: JournalShotState]) throws -> ChainReport {
-        let shots = plan.shots.compactMap { shot in
+        let made = plan.shots.compactMap { shot in
             outcomes[shot.id].map { outcome in
                 var o = outcome
                 o.takes = (states[shot.id]?.takes ?? []).map {
@@ -147,7 +147,12 @@ public struct ChainRunner: Sendable {
                 return o
             }
         }
-        let videos = plan.shots.filter { $0.model.returns == .video }.compactMap { id in shots.first { $0.id == id.id } }
+        var videos = plan.shots.filter { $0.model.returns == .video }.compactMap { id in made.first { $0.id == id.id } }
+        // Each video shot's drift as generated: its last frame against the anchor's (the first video shot's) first.
+        if let anchor = videos.first?.inspected?.first.mean {
+            for i in videos.indices { videos[i].driftDeltaE = videos[i].inspected.map { $0.last.mean.deltaE(anchor) } }
+        }
+        let shots = made.map { shot in videos.first { $0.id == shot.id } ?? shot }
         let writer = ChainReportWriter(options: options)
         let spent = states.values.map(\.spentUSD).reduce(0, +)
         var report = ChainReport(storyboard: plan.storyboard.path, shots: shots, seams: writer.seams(videos), spentUSD: spent)

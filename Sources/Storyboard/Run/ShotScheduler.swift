@@ -32,7 +32,8 @@ struct ShotScheduler {
                 var i = 0
                 while i < pending.count && running < concurrency {
                     let (index, shot) = pending[i]
-                    guard shot.dependencies.allSatisfy({ outcomes[$0] != nil }) else {
+                    // A colour-matched shot also waits for the shot its colour is matched to.
+                    guard (shot.dependencies + [shot.colour.reference].compactMap { $0 }).allSatisfy({ outcomes[$0] != nil }) else {
                         i += 1
                         continue
                     }
@@ -50,6 +51,9 @@ struct ShotScheduler {
                         inputs.pictures[dep] = outcomes[dep].map(pictures)
                         inputs.videos[dep] = outcomes[dep].map(videos)
                         inputs.upstream[dep] = outcomes[dep]?.requestID
+                    }
+                    if let reference = shot.colour.reference, let seen = outcomes[reference]?.inspected {
+                        inputs.colourReference = shot.colour.referenceFirstFrame ? seen.first : seen.handedOn
                     }
                     group.addTask { try await run(shot, action, inputs) }
                     running += 1

@@ -14,7 +14,8 @@ extension Shotchain {
                 Running the same command again on the same --out folder continues where it stopped; a shot \
                 whose submission is journaled is never submitted again. The shots are then joined into the \
                 storyboard's output (final.mp4 by default) and report.json, report.md and contact-sheet.png are \
-                written to the out folder.
+                written to the out folder. Every shot is checked for frozen spans, black spans and hard cuts; the \
+                exit status is 1 when any shot has such a finding (the video and the reports are still written).
                 """ + "\n\n" + ExitStatus.helpText)
 
         @Argument(help: "The storyboard (YAML or JSON).")
@@ -67,8 +68,9 @@ extension Shotchain {
                     return try plan.checkEstimate(maxUSD: budget.maxCost)
                 }
                 let report = try await session.run(options)
-                if json { return try printJSON(report, encoder: ChainRunner.jsonEncoder) }
-                ChainSession.printSummary(report, outDir: outDir)
+                if json { try printJSON(report, encoder: ChainRunner.jsonEncoder) } else { ChainSummary.print(report, outDir: outDir) }
+                // A QA finding is a check that failed, not a failed generation: the video and reports are written.
+                if report.hasFindings { throw ExitCode(ExitStatus.checkFailed) }
             }
         }
     }

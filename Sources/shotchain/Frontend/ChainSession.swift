@@ -90,16 +90,4 @@ struct ChainSession {
             }
         }
     }
-
-    /// The lines `chain` prints when done: each shot's file, each seam's PSNR, where the reports are.
-    static func printSummary(_ report: ChainReport, outDir: String) {
-        for s in report.shots {
-            print("\(s.id): \(outDir)/\(s.file) (request \(s.requestID ?? "-"), $\(s.costUSD.map { String($0) } ?? "?"))")
-        }
-        for s in report.seams {
-            print("seam \(s.from) -> \(s.to): PSNR \(s.psnr.map { String(format: "%.1f dB", $0) } ?? "n/a")")
-        }
-        if let final = report.final { print("video: \(outDir)/\(final)") }
-        print("report: \(outDir)/report.json, \(outDir)/report.md")
-    }
 }
