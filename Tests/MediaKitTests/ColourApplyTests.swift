@@ -4,7 +4,7 @@ import Testing
 
 @testable import MediaKit
 
-/// The fast colour application: a 33-node 3D table read with tetrahedral interpolation, on pictures (R'G'B')
+/// The fast colour application: a 65-node 3D table read with tetrahedral interpolation, on pictures (R'G'B')
 /// and on decoded Y'CbCr frames in place, against the exact per-pixel CIELAB mapping.
 @Suite struct ColourApplyTests {
     /// Deterministic pseudo-random numbers (SplitMix64).
@@ -75,7 +75,11 @@ import Testing
 
     /// A planar 8-bit frame of in-gamut colours: random R'G'B' per pixel, luma per pixel, chroma the mean of its
     /// block, in `encoding`.
-    static func frame(width: Int, height: Int, format: AVPixelFormat, encoding: PictureEncoding, seed: UInt64) throws -> Frame {
+    /// With `smooth`, R'G'B' is instead a smooth pattern (slow sinusoids over the picture) plus uniform noise of
+    /// that amplitude, as in camera or generated video.
+    static func frame(
+        width: Int, height: Int, format: AVPixelFormat, encoding: PictureEncoding, seed: UInt64, smooth: Double? = nil
+    ) throws -> Frame {
         let frame = Frame()
         frame.pointer.pointee.format = format.rawValue
         frame.pointer.pointee.width = Int32(width)
@@ -92,7 +96,11 @@ import Testing
                 var n = 0.0
                 for py in (cy << shift.y)..<min(height, (cy + 1) << shift.y) {
                     for px in (cx << shift.x)..<min(width, (cx + 1) << shift.x) {
-                        let rgb = (0..<3).map { _ in Double.random(in: 0...1, using: &rng) }
+                        let rgb = (0..<3).map { k in
+                            guard let noise = smooth else { return Double.random(in: 0...1, using: &rng) }
+                            let wave = 0.5 + 0.45 * sin(Double(px) / (37 + 5 * Double(k)) + Double(py) / (43 - 7 * Double(k)) + Double(k))
+                            return min(1, max(0, wave + Double.random(in: -noise...noise, using: &rng)))
+                        }
                         let c = encoding.codes(rgb[0], rgb[1], rgb[2])
                         y[py * lines[0] + px] = UInt8(min(255, max(0, c.0)).rounded())
                         sum = (sum.0 + c.1, sum.1 + c.2)
@@ -180,6 +188,63 @@ import Testing
                 #expect(d.withinOne >= 0.98, "transfer \(n) plane \(p): \(d.withinOne) within one code")
             }
             #expect(Self.difference(fast[0], before[0]).mean > 2)
+        }
+    }
+
+    /// On smooth 4:2:0 pictures with noise (nearly every block narrow enough for the two-lookup path), corrected
+    /// frames agree with the exact per-pixel mapping as closely as pixel by pixel lookups do: measured, the mild
+    /// transfers within one code everywhere (mean under 0.05), the strong one (transfer 1) 4 codes at worst in Cb,
+    /// mean under 0.2, 97.5% within one (one lookup per pixel: the same 4, 0.18 and 97.5% on these pictures).
+    @Test(arguments: [(AVCOL_SPC_BT709, AVCOL_RANGE_MPEG), (AVCOL_SPC_SMPTE170M, AVCOL_RANGE_JPEG)])
+    func smoothFrameBlocksMatchExactMapping(_ space: AVColorSpace, _ range: AVColorRange) throws {
+        let (width, height) = (131, 77)
+        let probe = Frame()
+        probe.pointer.pointee.colorspace = space
+        probe.pointer.pointee.color_range = range
+        let encoding = PictureEncoding(frame: probe)
+        for (n, transfer) in Self.transfers.enumerated() {
+            let frame = try Self.frame(
+                width: width, height: height, format: AV_PIX_FMT_YUV420P, encoding: encoding, seed: UInt64(20 + n), smooth: 0.012)
+            frame.pointer.pointee.colorspace = space
+            frame.pointer.pointee.color_range = range
+            let before = Self.bytes(frame)
+            // Most 2x2 blocks take the one-lookup path.
+            var narrow = 0
+            for cy in 0..<(height / 2) {
+                for cx in 0..<(width / 2) {
+                    let block = [0, 1, width, width + 1].map { Int(before[0][2 * cy * width + 2 * cx + $0]) }
+                    if (block.max() ?? 0) - (block.min() ?? 0) <= ColourLUT.blockSpread { narrow += 1 }
+                }
+            }
+            #expect(Double(narrow) >= 0.9 * Double((height / 2) * (width / 2)), "transfer \(n): \(narrow) narrow blocks")
+            for progress in [0.3, 0.8] {
+                try FrameColourCorrector(transfer).apply(to: frame, progress: progress, path: "test")
+                let fast = Self.bytes(frame)
+                let exact = Self.exact(
+                    before, width: width, height: height, shift: (1, 1), transfer: transfer, progress: progress, encoding: encoding)
+                for p in 0..<3 {
+                    let d = Self.difference(fast[p], exact[p])
+                    #expect(d.max <= 4, "transfer \(n) plane \(p): max \(d.max)")
+                    #expect(d.mean <= 0.25, "transfer \(n) plane \(p): mean \(d.mean)")
+                    #expect(d.withinOne >= 0.97, "transfer \(n) plane \(p): \(d.withinOne) within one code")
+                }
+                #expect(Self.difference(fast[0], before[0]).mean > 1)
+                Self.restore(frame, before)
+            }
+        }
+    }
+
+    /// Writes `planes` (as `bytes` reads them) back into `frame`.
+    static func restore(_ frame: Frame, _ planes: [[UInt8]]) {
+        let pointers = ImageScaler.planes(frame)
+        let lines = ImageScaler.lineSizes(frame).map(Int.init)
+        let shift = ColourRamp.chromaShift(of: frame.pixelFormat) ?? (0, 0)
+        for p in 0..<3 {
+            let w = p == 0 ? frame.width : (frame.width + (1 << shift.x) - 1) >> shift.x
+            let h = planes[p].count / max(1, w)
+            for row in 0..<h {
+                for col in 0..<w { pointers[p]![row * lines[p] + col] = planes[p][row * w + col] }
+            }
         }
     }
 

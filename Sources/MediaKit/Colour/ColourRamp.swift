@@ -1,11 +1,17 @@
+import Foundation
+
 /// One `LabTransfer` prepared for pictures of one `PictureEncoding`: the CIELAB colour of every node of a
 /// `ColourLUT` grid, before and after the full correction, computed once, so that the table for any point of
 /// the ramp costs only the way back from Lab (no cube roots).
 ///
-/// Immutable: one ramp serves every frame of a segment, from any thread.
-final class ColourRamp: Sendable {
+/// One ramp serves every frame of a segment, from any thread (`shared(_:encoding:)` gives the GOP jobs of a
+/// segment the same one); its exact tables at the ramp's steps are built once, on first use, and kept.
+final class ColourRamp: @unchecked Sendable {
     let transfer: LabTransfer
     let encoding: PictureEncoding
+    private let lock = NSLock()
+    /// The exact tables built so far, by step (guarded by `lock`).
+    private var exactTables: [Int: ColourLUT] = [:]
     /// Per node (`ColourLUT` order), L, a, b uncorrected.
     private let before: [Float]
     /// Per node, the full correction minus `before`.
@@ -33,6 +39,17 @@ final class ColourRamp: Sendable {
         }
         self.before = before
         self.change = change
+    }
+
+    /// The exact table at progress `step / steps`, built on the first call for it (one thread builds it, the
+    /// others wait for it).
+    func table(step: Int, of steps: Int) -> ColourLUT {
+        lock.withLock {
+            if let t = exactTables[step] { return t }
+            let t = table(progress: Double(step) / Double(max(1, steps)))
+            exactTables[step] = t
+            return t
+        }
     }
 
     /// The table mapping codes to codes at `progress` (clipped to 0...1) of the correction.

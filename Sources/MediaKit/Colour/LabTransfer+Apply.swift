@@ -1,7 +1,7 @@
 extension LabTransfer {
     /// `image` with every pixel's colour moved `progress` of the way to its correction (alpha kept).
     ///
-    /// Computed through a 33-node 3D table of the exact CIELAB mapping over R'G'B' codes, read with tetrahedral
+    /// Computed through a 65-node 3D table of the exact CIELAB mapping over R'G'B' codes, read with tetrahedral
     /// interpolation: within about one code value of `apply(_:progress:)` per pixel, at a small cost per pixel.
     /// The identity, or `progress` 0, returns `image` unchanged.
     public func apply(to image: PixelImage, progress: Double = 1) -> PixelImage {
