@@ -20,4 +20,4 @@ ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "gradients=s=1280x72
 "$bin" chain "$out/demo.yaml" --simulate --out "$out/run"
 "$bin" verify "$out/run/final.mp4" --aspect 16:9 --audio yes --decode
 "$bin" probe "$out/run/final.mp4"
-echo "demo: wrote $out/run/final.mp4, $out/run/report.md and $out/run/contact-sheet.png"
+echo "demo: wrote $out/run/final.mp4; open $out/run/report.html (also report.md, report.json, contact-sheet.png)"

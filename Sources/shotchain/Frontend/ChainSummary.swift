@@ -16,6 +16,6 @@ enum ChainSummary {
         }
         for line in report.findingLines { Swift.print("finding: " + line) }
         if let final = report.final { Swift.print("video: \(outDir)/\(final)") }
-        Swift.print("report: \(outDir)/report.json, \(outDir)/report.md")
+        Swift.print("report: \(outDir)/report.html, \(outDir)/report.json, \(outDir)/report.md")
     }
 }
