@@ -266,20 +266,9 @@ struct DefectTests {
     @Test("shotchain simulate --hold and --video-fault put them into the videos it serves")
     func simulateCommand() async throws {
         let inputs = try await DefectInputs.make()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try shotchainExecutable())
-        process.arguments = ["simulate", "--scale", "0.25", "--hold", "4", "--video-fault", "black:1:0.5:[dark]", "--drift=-3,0.1,0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let baseURL = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let (process, baseURL) = try launchSimulateCommand([
+            "simulate", "--scale", "0.25", "--hold", "4", "--video-fault", "black:1:0.5:[dark]", "--drift=-3,0.1,0",
+        ])
         let body = #"{"prompt":"into the [dark]","image_url":"\#(inputs.server.url("soft.png"))","duration":3,"mode":"std"}"#
         let reply = try await call(.POST, "\(baseURL)/v1/kling-o3-image2video", key: "k", json: body)
         kill(process.processIdentifier, SIGTERM)

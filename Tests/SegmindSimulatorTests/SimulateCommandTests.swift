@@ -7,20 +7,7 @@ import Testing
 struct SimulateCommandTests {
     @Test("Prints its base URL, serves, and exits 0 on SIGTERM and SIGINT", arguments: [SIGTERM, SIGINT])
     func servesUntilSignalled(_ signal: Int32) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try shotchainExecutable())
-        process.arguments = ["simulate", "--port", "0", "--seed", "3", "--scale", "0.25", "--api-key", "k"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let baseURL = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let (process, baseURL) = try launchSimulateCommand(["simulate", "--port", "0", "--seed", "3", "--scale", "0.25", "--api-key", "k"])
         #expect(baseURL.hasPrefix("http://127.0.0.1:"))
         let denied = try await call(.POST, "\(baseURL)/v2/kling-o1", key: "wrong", json: "{}")
         #expect(denied.status == 401)

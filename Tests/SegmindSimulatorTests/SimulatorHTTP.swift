@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import MediaTestSupport
 import NIOCore
 import NIOHTTP1
 import SegmindSimulator
@@ -188,4 +189,23 @@ func expectTimeline(_ polls: [TimedPoll], submitSent: Date, submitAnswered: Date
     }
     #expect(polls.last?.status == terminal)
     return polls.last?.status
+}
+
+/// Starts `shotchain simulate ARGUMENTS` (standard error discarded) and reads the base URL it prints on its first
+/// line (empty when it exits first). The caller signals and waits for the process.
+func launchSimulateCommand(_ arguments: [String]) throws -> (process: Process, baseURL: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try shotchainExecutable())
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    return (process, String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
 }
