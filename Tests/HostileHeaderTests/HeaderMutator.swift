@@ -1,3 +1,5 @@
+import MediaTestSupport
+
 /// Builds the hostile cases for one seed: structured header edits for its format, truncations, and seeded
 /// random byte flips in the first 4 KiB. The same seed bytes always give the same cases.
 struct HeaderMutator {

@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import MediaTestSupport
 import Testing
 
 @testable import MediaKit
@@ -7,18 +8,6 @@ import Testing
 /// The fast colour application: a 65-node 3D table read with tetrahedral interpolation, on pictures (R'G'B')
 /// and on decoded Y'CbCr frames in place, against the exact per-pixel CIELAB mapping.
 @Suite struct ColourApplyTests {
-    /// Deterministic pseudo-random numbers (SplitMix64).
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Corrections of the kinds the chain estimates (per-channel gain and offset), a strong one, and a full 3x3 map.
     static let transfers: [LabTransfer] = [
         LabTransfer(matrix: [1.12, 0, 0, 0, 0.9, 0, 0, 0, 1.1], offset: [-6, 4, -5]),
@@ -27,7 +16,7 @@ import Testing
     ]
 
     static func randomImage(width: Int, height: Int, seed: UInt64) -> PixelImage {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         let pixels = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &rng) }
         return PixelImage(width: width, height: height, hasAlpha: false, pixels: pixels)
     }
@@ -86,7 +75,7 @@ import Testing
         frame.pointer.pointee.height = Int32(height)
         try #require(av_frame_get_buffer(frame.pointer, 0) >= 0)
         guard let shift = ColourRamp.chromaShift(of: format) else { return frame }
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         let planes = ImageScaler.planes(frame)
         let lines = ImageScaler.lineSizes(frame).map(Int.init)
         let (y, cb, cr) = (planes[0]!, planes[1]!, planes[2]!)

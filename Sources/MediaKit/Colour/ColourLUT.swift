@@ -12,13 +12,17 @@ struct ColourLUT: Sendable {
     static let nodes = 65
     /// Bits below the code in a looked-up value: sixteenths times the weights' total (`4 + shift`).
     static let fraction = 6
-    /// Per node (first component slowest), the three values in 1/16 code and a zero, not clipped to 0...255 (a
-    /// mapping that leaves the gamut inside a cell is interpolated smoothly and clipped after).
+    /// Per node (first component slowest), the three values in 1/16 code, not clipped to 0...255 (a mapping that
+    /// leaves the gamut inside a cell is interpolated smoothly and clipped after), and the first value's slope
+    /// along the first axis in 1/2048 (`withLumaSlopes`; zero when not set).
     private(set) var values: [SIMD4<Int16>]
 
     /// A code (any real) as a table value: in sixteenths, within -2000...2000 codes.
     static func fixed(_ code: Double) -> Int16 {
-        code.isNaN ? 0 : Int16((min(2000, max(-2000, code)) * 16).rounded())
+        guard !code.isNaN else { return 0 }
+        let v = min(2000, max(-2000, code)) * 16
+        // Rounded half away from zero by truncation (no call into the C library).
+        return Int16(v + (v < 0 ? -0.5 : 0.5))
     }
 
     /// A looked-up value (1/64 code) as a code, rounded and clipped to 0...255.

@@ -19,29 +19,34 @@ extension ColourRamp {
         return (encoded(r), encoded(g), encoded(b))
     }
 
-    /// `rgb(_:)` with the transfer curve read from `curve` (`encodingCurve`) by linear interpolation below 2
-    /// (within a few thousandths of a code), the power law above.
-    static func rgb(_ lab: Lab, curve: UnsafeBufferPointer<Double>) -> (Double, Double, Double) {
-        let (r, g, b) = linearRGB(lab)
-        return (encoded(r, curve), encoded(g, curve), encoded(b, curve))
+    /// CIELAB's f(X/Xn), f(Y/Yn), f(Z/Zn) of a colour (D65): linear in L, a, b.
+    static func f(_ lab: Lab) -> (Double, Double, Double) {
+        let fy = (lab.l + 16) / 116
+        return (fy + lab.a / 500, fy, fy - lab.b / 200)
     }
+
+    /// Linear-light sRGB from f^-1 of `f(_:)`'s three values, the white point folded in (row by row).
+    static let linearFromF: [Double] = {
+        let white = [0.95047, 1, 1.08883]
+        let toRGB = [3.2404542, -1.5371385, -0.4985314, -0.9692660, 1.8760108, 0.0415560, 0.0556434, -0.2040259, 1.0572252]
+        return toRGB.enumerated().map { $1 * white[$0 % 3] }
+    }()
 
     /// Linear-light sRGB of a CIELAB colour (D65), not clipped.
     private static func linearRGB(_ lab: Lab) -> (Double, Double, Double) {
-        let fy = (lab.l + 16) / 116
-        let x = Lab.inverseF(fy + lab.a / 500) * 0.95047
-        let y = Lab.inverseF(fy)
-        let z = Lab.inverseF(fy - lab.b / 200) * 1.08883
-        return (
-            3.2404542 * x - 1.5371385 * y - 0.4985314 * z, -0.9692660 * x + 1.8760108 * y + 0.0415560 * z,
-            0.0556434 * x - 0.2040259 * y + 1.0572252 * z
-        )
+        let (fx, fy, fz) = f(lab)
+        let (x, y, z) = (Lab.inverseF(fx), Lab.inverseF(fy), Lab.inverseF(fz))
+        let m = linearFromF
+        return (m[0] * x + m[1] * y + m[2] * z, m[3] * x + m[4] * y + m[5] * z, m[6] * x + m[7] * y + m[8] * z)
     }
 
     /// The transfer curve at 8192 steps over linear 0...2.
     static let encodingCurve: [Double] = (0...8192).map { encoded(Double($0) / 4096) }
 
-    private static func encoded(_ v: Double, _ curve: UnsafeBufferPointer<Double>) -> Double {
+    /// The transfer curve read from `curve` (`encodingCurve`) by linear interpolation below 2 (within a few
+    /// thousandths of a code), the power law above; extended past 0...1 as `rgb(_:)`.
+    @inline(__always)
+    static func encoded(_ v: Double, _ curve: UnsafeBufferPointer<Double>) -> Double {
         let c = abs(v.isNaN ? 0 : v) * 4096
         guard c < 8192 else { return encoded(v) }
         let i = Int(c)

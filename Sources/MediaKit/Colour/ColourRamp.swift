@@ -1,8 +1,9 @@
 import Foundation
 
 /// One `LabTransfer` prepared for pictures of one `PictureEncoding`: the CIELAB colour of every node of a
-/// `ColourLUT` grid, before and after the full correction, computed once, so that the table for any point of
-/// the ramp costs only the way back from Lab (no cube roots).
+/// `ColourLUT` grid, before and after the full correction, computed once (as CIELAB's f values), so that the
+/// table for any point of the ramp costs only the way back (no cube root or division, a power only far outside
+/// the gamut).
 ///
 /// One ramp serves every frame of a segment, from any thread (`shared(_:encoding:)` gives the GOP jobs of a
 /// segment the same one); its exact tables at the ramp's steps are built once, on first use, and kept.
@@ -12,16 +13,17 @@ final class ColourRamp: @unchecked Sendable {
     private let lock = NSLock()
     /// The exact tables built so far, by step (guarded by `lock`).
     private var exactTables: [Int: ColourLUT] = [:]
-    /// Per node (`ColourLUT` order), L, a, b uncorrected.
-    private let before: [Float]
+    /// Per node (`ColourLUT` order), CIELAB's f(X/Xn), f(Y/Yn), f(Z/Zn) uncorrected (linear in L, a, b, so the
+    /// ramp's straight line in Lab is one here too, and the way back needs no division).
+    private let before: [Double]
     /// Per node, the full correction minus `before`.
-    private let change: [Float]
+    private let change: [Double]
 
     init(_ transfer: LabTransfer, encoding: PictureEncoding) {
         self.transfer = transfer
         self.encoding = encoding
         let n = ColourLUT.nodes
-        var before = [Float](repeating: 0, count: n * n * n * 3)
+        var before = [Double](repeating: 0, count: n * n * n * 3)
         var change = before
         var i = 0
         for c0 in 0..<n {
@@ -30,9 +32,9 @@ final class ColourRamp: @unchecked Sendable {
                     let (r, g, b) = encoding.rgb(
                         Double(c0 * ColourLUT.step), Double(c1 * ColourLUT.step), Double(c2 * ColourLUT.step))
                     let lab = Self.lab(red: r, green: g, blue: b)
-                    let full = transfer.apply(lab, progress: 1)
-                    (before[i], before[i + 1], before[i + 2]) = (Float(lab.l), Float(lab.a), Float(lab.b))
-                    (change[i], change[i + 1], change[i + 2]) = (Float(full.l - lab.l), Float(full.a - lab.a), Float(full.b - lab.b))
+                    let (from, to) = (Self.f(lab), Self.f(transfer.apply(lab, progress: 1)))
+                    (before[i], before[i + 1], before[i + 2]) = from
+                    (change[i], change[i + 1], change[i + 2]) = (to.0 - from.0, to.1 - from.1, to.2 - from.2)
                     i += 3
                 }
             }
@@ -52,21 +54,43 @@ final class ColourRamp: @unchecked Sendable {
         }
     }
 
-    /// The table mapping codes to codes at `progress` (clipped to 0...1) of the correction.
+    /// The table mapping codes to codes at `progress` (clipped to 0...1) of the correction, its nodes computed
+    /// on up to 4 threads at once (the GOP jobs that need it wait for it).
     func table(progress: Double) -> ColourLUT {
         let p = min(1, progress)
-        var values = [SIMD4<Int16>](repeating: .zero, count: before.count / 3)
-        Self.encodingCurve.withUnsafeBufferPointer { curve in
-            for n in values.indices {
-                let i = 3 * n
-                let lab = Lab(
-                    l: Double(before[i]) + p * Double(change[i]), a: Double(before[i + 1]) + p * Double(change[i + 1]),
-                    b: Double(before[i + 2]) + p * Double(change[i + 2]))
-                let rgb = Self.rgb(lab, curve: curve)
-                let (c0, c1, c2) = encoding.codes(rgb.0, rgb.1, rgb.2)
-                values[n] = SIMD4(ColourLUT.fixed(c0), ColourLUT.fixed(c1), ColourLUT.fixed(c2), 0)
+        let count = before.count / 3
+        var values = [SIMD4<Int16>](repeating: .zero, count: count)
+        let parts = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        values.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                fill(out, nodes: count * k / parts..<count * (k + 1) / parts, progress: p)
             }
         }
-        return ColourLUT(values: values)
+        return ColourLUT(values: ColourLUT.withLumaSlopes(values))
+    }
+
+    /// The nodes `range` of the table at progress `p` (disjoint ranges may be filled at the same time).
+    private func fill(_ out: UnsafeMutableBufferPointer<SIMD4<Int16>>, nodes range: Range<Int>, progress p: Double) {
+        let m = Self.linearFromF
+        let (e, o) = encoding.codeTransform
+        before.withUnsafeBufferPointer { before in
+            change.withUnsafeBufferPointer { change in
+                Self.encodingCurve.withUnsafeBufferPointer { curve in
+                    for n in range {
+                        let i = 3 * n
+                        let x = Lab.inverseF(before[i] + p * change[i])
+                        let y = Lab.inverseF(before[i + 1] + p * change[i + 1])
+                        let z = Lab.inverseF(before[i + 2] + p * change[i + 2])
+                        let r = Self.encoded(m[0] * x + m[1] * y + m[2] * z, curve)
+                        let g = Self.encoded(m[3] * x + m[4] * y + m[5] * z, curve)
+                        let b = Self.encoded(m[6] * x + m[7] * y + m[8] * z, curve)
+                        out[n] = SIMD4(
+                            ColourLUT.fixed(e[0] * r + e[1] * g + e[2] * b + o[0]), ColourLUT.fixed(e[3] * r + e[4] * g + e[5] * b + o[1]),
+                            ColourLUT.fixed(e[6] * r + e[7] * g + e[8] * b + o[2]), 0)
+                    }
+                }
+            }
+        }
     }
 }
