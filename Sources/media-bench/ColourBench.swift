@@ -29,6 +29,9 @@ func colourRun(_ arguments: [String]) throws {
     switch variant {
     case "reencode":
         _ = try Concatenator.concatenate([clip], to: out, options: .init(reencode: .always))
+    case "reencode-corrected":
+        // IN as the colour edit leaves it: what libx264 alone costs more on the corrected pictures.
+        _ = try Concatenator.concatenate([correctedClip(clip)], to: out, options: .init(reencode: .always))
     case "colour":
         _ = try Concatenator.concatenate([clip], to: out, options: .init(edits: [SegmentEdit(colour: benchTransfer)]))
     case "colour-reencode":
@@ -50,6 +53,9 @@ func colourRun(_ arguments: [String]) throws {
         throw BenchError("unknown variant \(variant)")
     }
 }
+
+/// `clip` corrected with `benchTransfer` (the colour variant's output), made beside it by `colourComparison`.
+func correctedClip(_ clip: String) -> String { clip.replacingOccurrences(of: ".mp4", with: "_corrected.mp4") }
 
 /// The comparisons, as Markdown.
 func colourComparison(_ arguments: [String]) throws -> String {
@@ -77,6 +83,10 @@ func colourComparison(_ arguments: [String]) throws -> String {
         ])
     }
     let bench = CommandLine.arguments[0]
+    if !FileManager.default.fileExists(atPath: correctedClip(clip)) {
+        // In a child, as the variants are (a child's peak memory starts from its parent's).
+        try run([bench, "colour-run", "colour", clip, correctedClip(clip)])
+    }
     func variant(_ name: String, _ label: String) -> Contender {
         Contender(name: label, argv: [bench, "colour-run", name, clip, "\(workDir)/colour_\(name).mp4"])
     }
@@ -89,6 +99,7 @@ func colourComparison(_ arguments: [String]) throws -> String {
             variant("reencode", "concat IN --reencode always (plain re-encode)"),
             variant("colour", "concat IN with a colour edit (GOP jobs through the splice encoder)"),
             variant("colour-reencode", "concat IN --reencode always with a colour edit"),
+            variant("reencode-corrected", "concat CORRECTED --reencode always (IN already corrected: the encoder's share)"),
             variant("picture", "LabTransfer.apply to a 1080p picture, 121 progress steps"),
         ], repetitions: repetitions)
     report += try compare(
