@@ -25,19 +25,20 @@ extension ColourRamp {
         return (fy + lab.a / 500, fy, fy - lab.b / 200)
     }
 
-    /// Linear-light sRGB from f^-1 of `f(_:)`'s three values, the white point folded in (row by row).
-    static let linearFromF: [Double] = {
-        let white = [0.95047, 1, 1.08883]
-        let toRGB = [3.2404542, -1.5371385, -0.4985314, -0.9692660, 1.8760108, 0.0415560, 0.0556434, -0.2040259, 1.0572252]
-        return toRGB.enumerated().map { $1 * white[$0 % 3] }
+    /// Linear-light sRGB from f^-1 of `f(_:)`'s three values, the white point folded in.
+    static let linearFromF: Affine3 = {
+        let white = SIMD3(0.95047, 1, 1.08883)
+        return Affine3(
+            rows: (
+                SIMD3(3.2404542, -1.5371385, -0.4985314) * white, SIMD3(-0.9692660, 1.8760108, 0.0415560) * white,
+                SIMD3(0.0556434, -0.2040259, 1.0572252) * white
+            ))
     }()
 
     /// Linear-light sRGB of a CIELAB colour (D65), not clipped.
     private static func linearRGB(_ lab: Lab) -> (Double, Double, Double) {
         let (fx, fy, fz) = f(lab)
-        let (x, y, z) = (Lab.inverseF(fx), Lab.inverseF(fy), Lab.inverseF(fz))
-        let m = linearFromF
-        return (m[0] * x + m[1] * y + m[2] * z, m[3] * x + m[4] * y + m[5] * z, m[6] * x + m[7] * y + m[8] * z)
+        return linearFromF(Lab.inverseF(fx), Lab.inverseF(fy), Lab.inverseF(fz))
     }
 
     /// The transfer curve at 8192 steps over linear 0...2.

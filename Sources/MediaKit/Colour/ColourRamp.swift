@@ -72,22 +72,18 @@ final class ColourRamp: @unchecked Sendable {
 
     /// The nodes `range` of the table at progress `p` (disjoint ranges may be filled at the same time).
     private func fill(_ out: UnsafeMutableBufferPointer<SIMD4<Int16>>, nodes range: Range<Int>, progress p: Double) {
-        let m = Self.linearFromF
-        let (e, o) = encoding.codeTransform
+        let toLinear = Self.linearFromF
+        let toCodes = encoding.codeTransform
         before.withUnsafeBufferPointer { before in
             change.withUnsafeBufferPointer { change in
                 Self.encodingCurve.withUnsafeBufferPointer { curve in
                     for n in range {
                         let i = 3 * n
-                        let x = Lab.inverseF(before[i] + p * change[i])
-                        let y = Lab.inverseF(before[i + 1] + p * change[i + 1])
-                        let z = Lab.inverseF(before[i + 2] + p * change[i + 2])
-                        let r = Self.encoded(m[0] * x + m[1] * y + m[2] * z, curve)
-                        let g = Self.encoded(m[3] * x + m[4] * y + m[5] * z, curve)
-                        let b = Self.encoded(m[6] * x + m[7] * y + m[8] * z, curve)
-                        out[n] = SIMD4(
-                            ColourLUT.fixed(e[0] * r + e[1] * g + e[2] * b + o[0]), ColourLUT.fixed(e[3] * r + e[4] * g + e[5] * b + o[1]),
-                            ColourLUT.fixed(e[6] * r + e[7] * g + e[8] * b + o[2]), 0)
+                        let (r, g, b) = toLinear(
+                            Lab.inverseF(before[i] + p * change[i]), Lab.inverseF(before[i + 1] + p * change[i + 1]),
+                            Lab.inverseF(before[i + 2] + p * change[i + 2]))
+                        let (c0, c1, c2) = toCodes(Self.encoded(r, curve), Self.encoded(g, curve), Self.encoded(b, curve))
+                        out[n] = SIMD4(ColourLUT.fixed(c0), ColourLUT.fixed(c1), ColourLUT.fixed(c2), 0)
                     }
                 }
             }

@@ -36,25 +36,23 @@ enum PictureEncoding: Sendable, Equatable {
 
     /// The component codes (0...255, not rounded) of a gamma-coded R'G'B' colour.
     func codes(_ r: Double, _ g: Double, _ b: Double) -> (Double, Double, Double) {
-        let (m, o) = codeTransform
-        return (m[0] * r + m[1] * g + m[2] * b + o[0], m[3] * r + m[4] * g + m[5] * b + o[1], m[6] * r + m[7] * g + m[8] * b + o[2])
+        codeTransform(r, g, b)
     }
 
-    /// `codes(_:_:_:)` as one affine map: the codes are `matrix` (row by row) times (R', G', B') plus `offset`.
-    var codeTransform: (matrix: [Double], offset: [Double]) {
+    /// `codes(_:_:_:)` as one affine map of (R', G', B').
+    var codeTransform: Affine3 {
         switch self {
         case .rgb:
-            return ([255, 0, 0, 0, 255, 0, 0, 0, 255], [0, 0, 0])
+            return Affine3(rows: (SIMD3(255, 0, 0), SIMD3(0, 255, 0), SIMD3(0, 0, 255)))
         case .ycbcr(let bt709, let full):
             let (kr, kb) = bt709 ? (0.2126, 0.0722) : (0.299, 0.114)
             let kg = 1 - kr - kb
             let (luma, chroma) = full ? (255.0, 255.0) : (219.0, 224.0)
             // Cb = (B' - Y') / (2 (1 - kb)) and Cr = (R' - Y') / (2 (1 - kr)), scaled to the range.
             let (sb, sr) = (chroma / (2 * (1 - kb)), chroma / (2 * (1 - kr)))
-            return (
-                [kr * luma, kg * luma, kb * luma, -kr * sb, -kg * sb, (1 - kb) * sb, (1 - kr) * sr, -kg * sr, -kb * sr],
-                [full ? 0 : 16, 128, 128]
-            )
+            return Affine3(
+                rows: (SIMD3(kr, kg, kb) * luma, SIMD3(-kr, -kg, 1 - kb) * sb, SIMD3(1 - kr, -kg, -kb) * sr),
+                offset: SIMD3(full ? 0 : 16, 128, 128))
         }
     }
 }
