@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "MediaFormat"),
         .target(name: "MediaKit", dependencies: ["CFFmpeg", "MediaFormat"]),
         .target(name: "TerminalUI"),
+        // Threads off the cooperative pool: the servers' executor and blocking media work.
+        .target(name: "WorkThreads"),
         // The model catalog's types (ModelSpec, JSONValue) and file loading, shared by the client and the simulator.
         .target(name: "SegmindCatalog"),
         .target(
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "SegmindSimulator",
             dependencies: [
-                "MediaKit", "SegmindCatalog", "Presets",
+                "MediaKit", "SegmindCatalog", "Presets", "WorkThreads",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "FrameServer",
             dependencies: [
-                "MediaFormat",
+                "MediaFormat", "WorkThreads",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "Storyboard",
             dependencies: [
-                "MediaKit", "Segmind", "FrameServer", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+                "MediaKit", "Segmind", "FrameServer", "WorkThreads", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The files under presets/ are compiled into the module by the EmbedPresets plugin (no resource bundle to ship).
@@ -80,16 +82,17 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"], .when(platforms: [.linux]))]
         ),
         .executableTarget(name: "media-bench", dependencies: ["MediaKit"]),
-        .target(name: "MediaTestSupport", dependencies: ["MediaKit"], path: "Tests/MediaTestSupport"),
+        .target(name: "MediaTestSupport", dependencies: ["MediaKit", "WorkThreads"], path: "Tests/MediaTestSupport"),
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "MediaTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "SegmindTests", dependencies: ["Segmind", "SegmindSimulator", "MediaTestSupport", "Presets"]),
-        .testTarget(name: "SegmindSimulatorTests", dependencies: ["SegmindSimulator", "SegmindCatalog", "MediaTestSupport", "Presets", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "WorkThreadsTests", dependencies: ["WorkThreads", "MediaTestSupport"]),
+        .testTarget(name: "SegmindTests", dependencies: ["Segmind", "SegmindSimulator", "MediaTestSupport", "Presets", "WorkThreads"]),
+        .testTarget(name: "SegmindSimulatorTests", dependencies: ["SegmindSimulator", "SegmindCatalog", "MediaTestSupport", "Presets", "WorkThreads", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
             name: "FrameServerTests",
-            dependencies: ["FrameServer", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["FrameServer", "MediaTestSupport", "WorkThreads", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets"]),
+        .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets", "WorkThreads"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport", "SegmindSimulator"]),
         .testTarget(name: "HostileHeaderTests", dependencies: ["MediaFormat", "MediaKit", "Segmind", "FrameServer", "MediaTestSupport"]),
     ],

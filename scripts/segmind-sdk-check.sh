@@ -17,7 +17,8 @@ from segmind import SegmindClient
 from segmind.files import Files
 
 base, key, path, slug, params = sys.argv[1:6]
-client = SegmindClient(api_key=key, base_url=base + "/v1")
+# A generous read timeout (the default is 30 s): the check is of the protocol, on a machine that may be busy.
+client = SegmindClient(api_key=key, base_url=base + "/v1", timeout=300.0)
 # files.upload posts to Files.STORAGE_BASE_URL + "/upload-asset"; 1.3.0 has no variable or argument for it, and
 # client.files is a new Files object on every access, so the class attribute is the only place to set it.
 Files.STORAGE_BASE_URL = base

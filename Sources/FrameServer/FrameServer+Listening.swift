@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import WorkThreads
 
 #if canImport(Glibc)
     import Glibc
@@ -74,7 +75,8 @@ extension FrameServer {
         )
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
         let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-        let runTask = Task {
+        // On threads of its own: a fetch is answered even while synchronous work fills the cooperative pool.
+        let runTask = Task(executorPreference: DedicatedExecutor.servers) {
             defer { boundContinuation.finish() }
             try await serviceGroup.run()
         }

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Presets
 import ServiceLifecycle
+import WorkThreads
 
 /// An offline stand-in for the Segmind API: speaks v1 and v2 as Segmind's API reference describes, fetches input URLs,
 /// renders real media with MediaKit and injects faults deterministically.
@@ -74,7 +75,8 @@ public final class SegmindSimulator: Sendable {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [app], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger))
-        let runTask = Task {
+        // On threads of its own, like the frame server: answers stay prompt while the host process is busy.
+        let runTask = Task(executorPreference: DedicatedExecutor.servers) {
             defer { portContinuation.finish() }
             try await group.run()
         }

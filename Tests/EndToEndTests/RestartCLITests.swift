@@ -5,8 +5,9 @@ import Testing
 
 /// `kill -9` of a chain while its first shot is QUEUED, then an immediate restart: the restarted run serves the
 /// same input URLs at the same address (the frame server's state file in the run folder), so the service's fetch
-/// while PROCESSING never fails, and nothing is paid twice.
-@Test(.serialized, arguments: [false, true])
+/// while PROCESSING never fails, and nothing is paid twice. The kill must land while the job is queued: the test's
+/// steps run on the simulator's threads.
+@Test(.serialized, .onServerThreads, arguments: [false, true])
 func aKilledChainRestartedAtOnceKeepsEveryQueuedJobsInputsFetchable(tunnel: Bool) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

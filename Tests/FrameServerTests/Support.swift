@@ -110,7 +110,7 @@ struct RawResponse {
 }
 
 /// Sends raw bytes to 127.0.0.1:port and reads until the server closes (or 5 s pass), on its own thread so the
-/// Swift concurrency pool (which runs the server's handlers) is never blocked.
+/// Swift concurrency pool is never blocked.
 func rawExchange(port: Int, _ request: [UInt8]) async throws -> RawResponse {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RawResponse, any Error>) in
         let thread = Thread {

@@ -9,6 +9,7 @@ import SegmindSimulator
 import ServiceLifecycle
 import Synchronization
 import Testing
+import WorkThreads
 
 /// A finished HTTP exchange.
 struct HTTPReply {
@@ -68,7 +69,9 @@ func withSimulator<T>(
 ) async throws -> T {
     let simulator = try await SegmindSimulator.start(configuration)
     do {
-        let value = try await body(simulator)
+        // The test's steps on the simulator's threads, so they keep their place in its jobs' timelines however busy
+        // the cooperative pool is.
+        let value = try await withTaskExecutorPreference(DedicatedExecutor.servers) { try await body(simulator) }
         await simulator.stop()
         return value
     } catch {
@@ -116,7 +119,7 @@ final class InputServer: Sendable {
             logger: logger
         )
         let group = ServiceGroup(services: [app], logger: logger)
-        let task = Task { try await group.run() }
+        let task = Task(executorPreference: DedicatedExecutor.servers) { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         return InputServer(baseURL: "http://127.0.0.1:\(port)", group: group, task: task, fetchLog: log)

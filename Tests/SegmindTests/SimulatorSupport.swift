@@ -3,6 +3,7 @@ import MediaTestSupport
 import Presets
 import Segmind
 import SegmindSimulator
+import WorkThreads
 
 /// A static file server for input URLs (`python3 -m http.server` on a free loopback port), as the frame server will be.
 final class InputServer: @unchecked Sendable {
@@ -83,7 +84,11 @@ func withSimulator<T: Sendable>(
             var c = try SegmindConfiguration(baseURL: simulator.baseURL + "/v1", historyBaseURL: simulator.baseURL, apiKey: APIKey(key))
             c.retry = retry
             c.requestTimeout = .seconds(30)
-            return try await body(simulator, SegmindClient(configuration: c, transport: transport))
+            // The client's side on the servers' threads too: the other suites' synchronous work on the cooperative
+            // pool must not starve its timeouts.
+            return try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+                try await body(simulator, SegmindClient(configuration: c, transport: transport))
+            }
         }
         await simulator.stop()
         return result

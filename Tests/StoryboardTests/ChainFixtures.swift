@@ -5,6 +5,7 @@ import Presets
 import Segmind
 import SegmindSimulator
 import Testing
+import WorkThreads
 
 @testable import Storyboard
 
@@ -48,7 +49,10 @@ func withSimulator<T: Sendable>(
             let configuration = try SegmindConfiguration(
                 baseURL: simulator.baseURL, historyBaseURL: history ? simulator.baseURL : "http://127.0.0.1:1", storageBaseURL: simulator.baseURL,
                 apiKey: APIKey(apiKey))
-            return try await body(simulator, SegmindClient(configuration: configuration, transport: transport))
+            // On the servers' threads, so the other suites' synchronous work cannot starve the client's timeouts.
+            return try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+                try await body(simulator, SegmindClient(configuration: configuration, transport: transport))
+            }
         }
         await simulator.stop()
         return result

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SegmindCatalog
+import WorkThreads
 
 /// What the service decided for one request.
 enum Reply {
@@ -149,7 +150,7 @@ struct SimulatorService: Sendable {
             forcedFailure = nil
         }
         let runner = self.runner
-        let work = Task.detached { await runner.run(record, forcedFailure: forcedFailure) }
+        let work = Task.detached(executorPreference: DedicatedExecutor.servers) { await runner.run(record, forcedFailure: forcedFailure) }
         await state.attach(work, to: record.id)
         if let fault = faultAfterAcceptance { return faultReply(fault) }
         if synchronous { return await synchronousResult(record, work: work) }

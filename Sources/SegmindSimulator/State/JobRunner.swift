@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import WorkThreads
 
 /// Runs one accepted job off the server's event loops: once the job is PROCESSING (a third of the latency after the
 /// submit, as Segmind fetches while the job runs), fetches every input URL, renders the output, stores it.
@@ -59,11 +60,7 @@ struct JobRunner: Sendable {
         let job = RenderJob(
             id: record.id, request: request, inputs: inputs, scale: state.configuration.scale, defects: state.configuration.defects)
         let renderer = self.renderer
-        return try await withCheckedContinuation { (continuation: CheckedContinuation<Result<OutputFile, InputProblem>, Never>) in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: Result { () throws(InputProblem) in try renderer.render(job) })
-            }
-        }.get()
+        return try await BlockingWork.run { () throws(InputProblem) in try renderer.render(job) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Segmind
+import WorkThreads
 
 /// One shot's life, from what the journal says it needs to `DONE`: publish inputs and generate (or only wait for a
 /// journaled request), journal the download, check and extract, journal completion. Each step is its own type; this
@@ -42,7 +43,8 @@ struct ShotPipeline {
             try await context.crash(.afterDownload)
         }
         context.event("CHECKING")
-        var outcome = try inspection.inspect(context, reference: inputs.colourReference)
+        let (inspection, reference) = (self.inspection, inputs.colourReference)
+        var outcome = try await BlockingWork.run { try inspection.inspect(context, reference: reference) }
         outcome.costUSD = cost
         outcome.requestID = requestID
         outcome.take = context.take

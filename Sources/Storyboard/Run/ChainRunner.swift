@@ -3,6 +3,7 @@ import FrameServer
 import Logging
 import MediaKit
 import Segmind
+import WorkThreads
 
 /// Runs a chain plan: each shot through its `ShotPipeline` (publish inputs, generate, check, extract) in the order
 /// the `ShotScheduler` decides, then the assembly and the report. Safe to run again on the same out folder after a
@@ -111,7 +112,8 @@ public struct ChainRunner: Sendable {
                 let context = ShotContext(shot: shot, options: options, journal: journal, take: take)
                 return try await pipeline.run(context, action: action, state: state, collect: collect[shot.id] ?? [], inputs: inputs)
             }, pictures: { options.path($0.seedFrame ?? $0.lastFrame) }, videos: { options.path($0.file) })
-        return try report(outcomes, states: RunJournal.states(try RunJournal.read(journalPath)))
+        let final = RunJournal.states(try RunJournal.read(journalPath))
+        return try await BlockingWork.run { [self] in try report(outcomes, states: final) }
     }
 
     /// The journal read against the plan with this run's options; a stale shot the options do not pay for stops the

@@ -1,0 +1,37 @@
+import MediaTestSupport
+import Testing
+import WorkThreads
+
+/// What still runs while synchronous work fills Swift's cooperative pool.
+@Suite struct WorkThreadsTests {
+    @Test func aTaskPreferringTheDedicatedExecutorRunsWhileThePoolIsFull() async throws {
+        try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+            let blockers = PoolBlockers()
+            try await blockers.fillPool()
+            defer { blockers.release() }
+            // A child task inherits the preference: it runs while every pool thread is held. Had it waited for a
+            // pool thread, the blockers would have given up first.
+            async let ran = blockers.holdingAll
+            #expect(await ran)
+            #expect(blockers.holdingAll)
+        }
+    }
+
+    @Test func blockingWorkLeavesThePoolFree() async throws {
+        let blockers = PoolBlockers()
+        // As many blocked jobs as the pool has threads, each run through BlockingWork.
+        let jobs = try await blockers.start { wait in await BlockingWork.run(wait) }
+        // A task on the pool still runs while every job blocks: they hold no pool thread.
+        let probe = await Task.detached { blockers.holdingAll }.value
+        blockers.release()
+        for job in jobs { await job.value }
+        #expect(probe)
+        #expect(blockers.gaveUpCount == 0)
+    }
+
+    @Test func blockingWorkRethrowsWhatTheBodyThrows() async {
+        await #expect(throws: TimeoutError.self) { try await BlockingWork.run { () throws(TimeoutError) in throw TimeoutError() } }
+    }
+}
+
+struct TimeoutError: Error {}
