@@ -99,3 +99,28 @@ private func plan(_ yaml: String, in folder: URL? = nil) throws -> (ChainPlan, U
     let all = try fingerprints("", defaults: ", color_match: previous")
     #expect(all[0] == off[0] && all[1] != off[1] && all[2] != off[2] && all[3] == off[3])
 }
+
+@Test func theDryRunSummaryGivesEachVideoShotsColourMatching() throws {
+    let (p, dir) = try plan(
+        """
+        defaults: {model: kling-o3-image2video, mode: std, duration: 3, color_match: anchor, color_strength: 0.5}
+        shots:
+          - {id: a, prompt: one, start_image: start.png}
+          - {id: b, prompt: two, start_image: previous, color_match: previous, color_strength: 1}
+          - {id: c, prompt: three, start_image: previous, color_match: off}
+          - {id: i, model: kling-o1, prompt: "Merge @Image1", reference_images: [start.png]}
+        """)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let data = try encoder.encode(p.summary(concurrency: 1))
+    let shots = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["shots"] as? [[String: Any]])
+    let colour = shots.map { $0["color_match"] as? [String: Any] }
+    #expect(colour.count == 4)
+    #expect(colour[0]?["mode"] as? String == "anchor" && colour[0]?["strength"] as? Double == 0.5)
+    #expect(colour[0]?["reference"] == nil && colour[0]?["reference_frame"] as? String == "first")
+    #expect(colour[1]?["mode"] as? String == "previous" && colour[1]?["reference"] as? String == "a")
+    #expect(colour[1]?["reference_frame"] as? String == "last" && colour[1]?["strength"] as? Double == 1)
+    #expect(colour[2]?.keys.sorted() == ["mode"] && colour[2]?["mode"] as? String == "off")
+    #expect(colour[3] == nil, "an image shot has no colour matching")
+}

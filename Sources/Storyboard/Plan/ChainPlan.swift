@@ -298,7 +298,8 @@ public struct ChainPlan: Sendable {
                 PlanSummary.ShotSummary(
                     id: $0.id, model: $0.model.slug, returns: $0.model.returns.rawValue, dependsOn: $0.dependencies,
                     inputs: Dictionary($0.inputs.map { ($0.parameter, $0.source.description) }, uniquingKeysWith: { a, b in a + ", " + b }),
-                    parameters: $0.parameters, estimatedUSD: $0.estimatedUSD, expectedSeconds: $0.expectedSeconds)
+                    parameters: $0.parameters, estimatedUSD: $0.estimatedUSD, expectedSeconds: $0.expectedSeconds,
+                    colorMatch: $0.model.returns == .video ? PlanSummary.ColourSummary($0.colour) : nil)
             }, estimatedUSD: estimatedUSD, estimatedSeconds: estimatedSeconds(concurrency: concurrency), concurrency: concurrency,
             seam: storyboard.defaults.seam.description, output: storyboard.defaults.output)
     }

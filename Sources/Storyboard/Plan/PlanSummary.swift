@@ -20,12 +20,42 @@ public struct PlanSummary: Sendable, Codable, Equatable {
         public var estimatedUSD: Double
         /// Typical generation time in seconds.
         public var expectedSeconds: Double
+        /// How its colour is matched (video shots only).
+        public var colorMatch: ColourSummary?
 
         enum CodingKeys: String, CodingKey {
             case id, model, returns, inputs, parameters
             case dependsOn = "depends_on"
             case estimatedUSD = "estimated_usd"
             case expectedSeconds = "expected_seconds"
+            case colorMatch = "color_match"
+        }
+    }
+
+    /// A video shot's colour matching as planned: what `color_match` and `color_strength` resolve to, and what the
+    /// correction aims at.
+    public struct ColourSummary: Sendable, Codable, Equatable {
+        /// `off`, `anchor` or `previous`.
+        public var mode: String
+        /// The strength, 0...1 (absent when off).
+        public var strength: Double?
+        /// The shot whose picture is the aim; absent when off, or for the chain's first video shot (its own first
+        /// frame).
+        public var reference: String?
+        /// `first` (the reference's first frame) or `last` (the picture it hands on); absent when off.
+        public var referenceFrame: String?
+
+        enum CodingKeys: String, CodingKey {
+            case mode, strength, reference
+            case referenceFrame = "reference_frame"
+        }
+
+        init(_ plan: ColourPlan) {
+            mode = plan.mode.rawValue
+            let on = plan.mode != .off
+            strength = on ? plan.strength : nil
+            reference = on ? plan.reference : nil
+            referenceFrame = on ? (plan.referenceFirstFrame ? "first" : "last") : nil
         }
     }
 
