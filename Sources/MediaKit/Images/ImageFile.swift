@@ -25,6 +25,13 @@ public enum ImageFile {
         try write(image, to: path, format: try ImageFormat(path: path), quality: quality)
     }
 
+    /// The bytes of a PNG file of `image` (alpha kept), made in memory: for pictures that go into a page rather
+    /// than a file.
+    /// - Throws: `MediaError.outputFailed` when encoding fails.
+    public static func pngBytes(_ image: PixelImage) throws -> [UInt8] {
+        try PNGWriter.encode(image, path: "(in memory)")
+    }
+
     /// Throws `invalidArgument` naming `path` when `quality` is outside 1...100.
     static func checkQuality(_ quality: Int?, path: String) throws {
         if let quality, !(1...100).contains(quality) {

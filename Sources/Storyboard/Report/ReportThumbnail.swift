@@ -11,11 +11,7 @@ enum ReportThumbnail {
         let h = max(1, Int((Double(image.height) * Double(w) / Double(image.width)).rounded()))
         let small = w == image.width ? image : (try? image.resized(width: w, height: h, mode: .stretch))
         guard let small else { return nil }
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("thumb-\(UUID().uuidString).png").path
-        defer { try? FileManager.default.removeItem(atPath: temp) }
-        guard (try? ImageFile.write(small.droppingAlpha(), to: temp)) != nil,
-            let data = FileManager.default.contents(atPath: temp)
-        else { return nil }
-        return "data:image/png;base64," + data.base64EncodedString()
+        guard let bytes = try? ImageFile.pngBytes(small.droppingAlpha()) else { return nil }
+        return "data:image/png;base64," + Data(bytes).base64EncodedString()
     }
 }
