@@ -71,7 +71,7 @@ private func plan(_ yaml: String, in folder: URL? = nil) throws -> (ChainPlan, U
 }
 
 @Test func colourMatchingOfAShotChangesTheFingerprintsOfTheShotsBuiltOnItNotItsOwn() throws {
-    // One folder for every variant: the fingerprint covers the input files' paths.
+    // One folder for every variant.
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("colour-plan-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     func fingerprints(_ b: String, defaults: String = "") throws -> [String] {

@@ -4,7 +4,8 @@ extension RunJournal {
     /// `submitting` starts (or retries) the take in use; `rejected` withdraws its intent, so the next run submits
     /// again without asking; `regenerate` opens a new take (the earlier ones stay, with their files); `pick` puts an
     /// earlier take back in use; `resubmit` drops a take whose outcome was never known, or, for an expired request,
-    /// keeps it (it was paid) and opens a new one. Records without a take number apply to the take in use.
+    /// keeps it (it was paid) and opens a new one; `fingerprint` gives a take the shot's current fingerprint (one
+    /// journaled in the former form). Records without a take number apply to the take in use.
     public static func states(_ records: [JournalRecord]) -> [String: JournalShotState] {
         var states: [String: JournalShotState] = [:]
         for r in records {
@@ -61,6 +62,7 @@ extension RunJournal {
                     t.bytes = r.bytes
                 }
             case "completed": s.update(r.take) { $0.completed = true }
+            case "fingerprint": s.update(r.take) { t in t.fingerprint = r.fingerprint ?? t.fingerprint }
             default: break
             }
             states[r.shot] = s

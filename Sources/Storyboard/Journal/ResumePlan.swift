@@ -56,7 +56,7 @@ public struct ResumePlan: Sendable, Equatable {
         let resolving = Set(
             plan.shots.filter { shot in
                 guard resubmit.contains(shot.id), let s = states[shot.id] else { return false }
-                return s.outcomeUnknown || (s.expired && s.file == nil) || (s.fingerprint.map { $0 != shot.fingerprint } ?? false)
+                return s.outcomeUnknown || (s.expired && s.file == nil) || (s.fingerprint.map { !shot.matches(fingerprint: $0) } ?? false)
             }.map(\.id))
         let staleness = Staleness(plan: plan, states: states, redo: redo, picked: Set(pick.keys))
         let allowed = staleness.stale.filter { regenerate || staleness.isAllowed($0.id, resolving: resolving) }

@@ -20,8 +20,12 @@ public struct PlannedShot: Sendable, Equatable {
     public var priced = true
     /// The model's typical generation time in seconds.
     public var expectedSeconds: Double
-    /// A fingerprint of everything that defines the shot (model, parameters, inputs); the journal compares it.
+    /// A fingerprint of everything that defines the shot (model, parameters, inputs); the journal compares it. It
+    /// names local input files by their bytes only, so a run folder moved with its storyboard still matches.
     public var fingerprint: String
+    /// The fingerprint as earlier versions computed it, with each local input file's absolute path as well: a take
+    /// journaled by them matches it (and the runner journals the current one for it).
+    public var formerFingerprint: String
     /// How the shot's colour is matched (`.off` for an image shot).
     public var colour: ColourPlan = .off
 
@@ -31,6 +35,9 @@ public struct PlannedShot: Sendable, Equatable {
     public static func == (a: PlannedShot, b: PlannedShot) -> Bool {
         a.shot == b.shot && a.fingerprint == b.fingerprint && a.dependencies == b.dependencies
     }
+
+    /// Whether a journaled take's fingerprint is this shot's, current or former.
+    func matches(fingerprint journaled: String) -> Bool { journaled == fingerprint || journaled == formerFingerprint }
 }
 
 /// A storyboard checked against the model catalog: every shot valid, dependencies known, cost and time estimated.
@@ -154,12 +161,14 @@ public struct ChainPlan: Sendable {
             } catch {
                 issues.append(.init(shot: shot.id, field: "inputs", message: String(describing: error)))
             }
+            let inputBytes = localInputs.map { ContentHash.file($0.path) }
             planned.append(
                 PlannedShot(
                     shot: shot, model: model, parameters: parameters, inputs: inputs, dependencies: dependencies, estimatedUSD: estimate,
                     expectedSeconds: model.typicalLatencySeconds,
-                    fingerprint: Self.fingerprint(
-                        shot: shot, parameters: parameters, inputBytes: localInputs.map { ContentHash.file($0.path) }, seeds: seeds)))
+                    fingerprint: Self.fingerprint(shot: shot, parameters: parameters, inputBytes: inputBytes, seeds: seeds),
+                    formerFingerprint: Self.fingerprint(
+                        shot: shot, parameters: parameters, inputBytes: inputBytes, seeds: seeds, withPaths: true)))
             planned[planned.count - 1].priced = priced
             planned[planned.count - 1].colour = colour
         }
@@ -219,7 +228,15 @@ public struct ChainPlan: Sendable {
     /// earlier shots' pictures it starts from are made from (`ColourPlan.handedOn`, for colour-matched ones), as 16 hex
     /// digits: editing a parameter, the bytes of an input file or the colour matching of a shot it starts from changes
     /// it. The shot's own `color_match` and `color_strength` are not in it (they change what it hands on, not its take).
-    static func fingerprint(shot: Shot, parameters: [String: JSONValue], inputBytes: [String] = [], seeds: [String] = []) -> String {
+    /// A local file enters by its bytes (`inputBytes`, in the order of the shot's inputs), not its path, unless
+    /// `withPaths` asks for the former fingerprint, which had both.
+    static func fingerprint(
+        shot: Shot, parameters: [String: JSONValue], inputBytes: [String] = [], seeds: [String] = [], withPaths: Bool = false
+    ) -> String {
+        func source(_ s: ImageSource?) -> ImageSource? {
+            guard !withPaths, case .file? = s else { return s }
+            return .file("")
+        }
         struct Canonical: Encodable {
             var model: String
             var parameters: [String: JSONValue]
@@ -235,8 +252,8 @@ public struct ChainPlan: Sendable {
         let data =
             (try? encoder.encode(
                 Canonical(
-                    model: shot.model, parameters: parameters, start: shot.startImage, end: shot.endImage, references: shot.referenceImages,
-                    video: shot.video,
+                    model: shot.model, parameters: parameters, start: source(shot.startImage), end: source(shot.endImage),
+                    references: shot.referenceImages.compactMap { source($0) }, video: source(shot.video),
                     inputBytes: inputBytes.isEmpty ? nil : inputBytes, seeds: seeds.isEmpty ? nil : seeds)))
             ?? Data()
         var hash = ContentHash()

@@ -97,6 +97,7 @@ public struct ChainRunner: Sendable {
             let redo = options.redo.contains(stale.id) && stale.reason.hasPrefix("--redo")
             try journal.append(JournalRecord(event: "regenerate", shot: stale.id, message: redo ? "redo" : stale.reason))
         }
+        try journalCurrentFingerprints(journal)
         try await checkReachable(resume)
         let records = try RunJournal.read(journalPath)
         resume.refetchMissingDownloads(records, in: options.outDirectory)
@@ -114,6 +115,16 @@ public struct ChainRunner: Sendable {
             }, pictures: { options.path($0.seedFrame ?? $0.lastFrame) }, videos: { options.path($0.file) })
         let final = RunJournal.states(try RunJournal.read(journalPath))
         return try await BlockingWork.run { [self] in try report(outcomes, states: final) }
+    }
+
+    /// Gives each take in use that was journaled with a shot's former fingerprint (input files by absolute path) the
+    /// current one, so the out folder can move with its storyboard and still match.
+    private func journalCurrentFingerprints(_ journal: RunJournal) throws {
+        let states = RunJournal.states(try RunJournal.read(journalPath))
+        for shot in plan.shots where shot.formerFingerprint != shot.fingerprint {
+            guard let take = states[shot.id]?.take, take.fingerprint == shot.formerFingerprint else { continue }
+            try journal.append(JournalRecord(event: "fingerprint", shot: shot.id, fingerprint: shot.fingerprint, take: take.number))
+        }
     }
 
     /// The journal read against the plan with this run's options; a stale shot the options do not pay for stops the
