@@ -20,8 +20,10 @@ func aKilledChainRestartedAtOnceKeepsEveryQueuedJobsInputsFetchable(tunnel: Bool
       - {id: a, prompt: one, start_image: s.png}
       - {id: b, prompt: two, start_image: previous}
     """.write(to: dir.appendingPathComponent("board.yaml"), atomically: true, encoding: .utf8)
-    // Jobs stay QUEUED for the first second and fetch their inputs once PROCESSING.
-    let simulator = try await SegmindSimulator.start(SimulatorConfiguration(latency: 3, scale: 0.5))
+    // Jobs stay QUEUED for the first 3 seconds and fetch their inputs once PROCESSING. The kill must land while a is
+    // QUEUED: between the submit's answer and the kill come the journal's flush to disk and this test's next look at
+    // it, which on a busy machine can take more than a second.
+    let simulator = try await SegmindSimulator.start(SimulatorConfiguration(latency: 9, scale: 0.5))
     defer { Task { await simulator.stop() } }
     let exe = try shotchainExecutable()
     let out = dir.appendingPathComponent("out").path
