@@ -13,7 +13,7 @@ public final class PoolBlockers: Sendable {
     private let allStartedAt = Atomic<UInt64>(0)
 
     /// Blockers that give up `limit` seconds after the last of them started.
-    public init(limit: Double = 20) { self.limit = limit }
+    public init(limit: Double = 60) { self.limit = limit }
 
     /// Starts `count` detached tasks (no executor preference: they run on the pool) and returns once all of them
     /// are blocking. The caller must not be on the pool itself, or it waits for the blockers to give up.
@@ -34,9 +34,6 @@ public final class PoolBlockers: Sendable {
 
     /// True while every blocker still holds its thread (none has given up, none released).
     public var holdingAll: Bool { gaveUp.load(ordering: .sequentiallyConsistent) == 0 && !released.load(ordering: .sequentiallyConsistent) }
-
-    /// How many blockers gave up waiting.
-    public var gaveUpCount: Int { gaveUp.load(ordering: .sequentiallyConsistent) }
 
     /// Lets every blocker go.
     public func release() { released.store(true, ordering: .sequentiallyConsistent) }
