@@ -86,13 +86,13 @@ let package = Package(
         .testTarget(name: "MediaKitTests", dependencies: ["MediaKit", "MediaTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "WorkThreadsTests", dependencies: ["WorkThreads", "MediaTestSupport"]),
-        .testTarget(name: "SegmindTests", dependencies: ["Segmind", "SegmindSimulator", "MediaTestSupport", "Presets", "WorkThreads"]),
+        .testTarget(name: "SegmindTests", dependencies: ["Segmind", "SegmindSimulator", "MediaTestSupport", "Presets"]),
         .testTarget(name: "SegmindSimulatorTests", dependencies: ["SegmindSimulator", "SegmindCatalog", "MediaTestSupport", "Presets", "WorkThreads", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
             name: "FrameServerTests",
-            dependencies: ["FrameServer", "MediaTestSupport", "WorkThreads", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["FrameServer", "MediaTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets", "WorkThreads"]),
+        .testTarget(name: "StoryboardTests", dependencies: ["Storyboard", "SegmindSimulator", "MediaTestSupport", "Presets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MediaTestSupport", "SegmindSimulator"]),
         .testTarget(name: "HostileHeaderTests", dependencies: ["MediaFormat", "MediaKit", "Segmind", "FrameServer", "MediaTestSupport"]),
     ],

@@ -1,7 +1,6 @@
 import Foundation
 import MediaTestSupport
 import Testing
-import WorkThreads
 
 @testable import FrameServer
 
@@ -11,7 +10,7 @@ import WorkThreads
     @Test func aPublishedFileIsServedWhileThePoolIsFull() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+        try await onServerThreads {
             let server = try await startServer()
             let bytes = pngLikeBytes(50_000)
             let url = try await server.publish(try scratch.write("held.png", bytes))

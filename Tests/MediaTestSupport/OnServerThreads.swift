@@ -14,8 +14,17 @@ public struct OnServerThreads: TestTrait, SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        try await withTaskExecutorPreference(DedicatedExecutor.servers) { try await function() }
+        try await MediaTestSupport.onServerThreads { try await function() }
     }
+}
+
+/// `body`'s result, its steps run on the servers' threads (`DedicatedExecutor.servers` as the task executor
+/// preference): for the helpers that run a test's steps against a simulator or a frame server, as the
+/// ``OnServerThreads`` trait does for a whole test.
+public func onServerThreads<T, Failure: Error>(
+    isolation: isolated (any Actor)? = #isolation, _ body: () async throws(Failure) -> T
+) async throws(Failure) -> T {
+    try await withTaskExecutorPreference(DedicatedExecutor.servers, isolation: isolation, operation: body)
 }
 
 extension Trait where Self == OnServerThreads {

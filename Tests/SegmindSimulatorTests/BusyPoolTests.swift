@@ -2,14 +2,13 @@ import Foundation
 import MediaTestSupport
 import SegmindSimulator
 import Testing
-import WorkThreads
 
 /// The simulator runs on threads of its own: a job is submitted, fetches its input, renders and completes while
 /// synchronous work holds every thread of Swift's cooperative pool (the other suites' decodes and child processes).
 @Suite struct BusyPoolTests {
     @Test func aJobCompletesWhileThePoolIsFull() async throws {
         let inputs = try await RenderInputs.make()
-        try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+        try await onServerThreads {
             try await withSimulator(SimulatorConfiguration(latency: 0.2, scale: 0.125)) { sim in
                 let blockers = PoolBlockers()
                 try await blockers.fillPool()

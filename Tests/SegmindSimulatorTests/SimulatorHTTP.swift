@@ -71,7 +71,7 @@ func withSimulator<T>(
     do {
         // The test's steps on the simulator's threads, so they keep their place in its jobs' timelines however busy
         // the cooperative pool is.
-        let value = try await withTaskExecutorPreference(DedicatedExecutor.servers) { try await body(simulator) }
+        let value = try await onServerThreads { try await body(simulator) }
         await simulator.stop()
         return value
     } catch {

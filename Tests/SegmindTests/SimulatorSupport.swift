@@ -3,7 +3,6 @@ import MediaTestSupport
 import Presets
 import Segmind
 import SegmindSimulator
-import WorkThreads
 
 /// A static file server for input URLs (`python3 -m http.server` on a free loopback port), as the frame server will be.
 final class InputServer: @unchecked Sendable {
@@ -86,7 +85,7 @@ func withSimulator<T: Sendable>(
             c.requestTimeout = .seconds(30)
             // The client's side on the servers' threads too: the other suites' synchronous work on the cooperative
             // pool must not starve its timeouts.
-            return try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+            return try await onServerThreads {
                 try await body(simulator, SegmindClient(configuration: c, transport: transport))
             }
         }

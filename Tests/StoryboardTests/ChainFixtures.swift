@@ -5,7 +5,6 @@ import Presets
 import Segmind
 import SegmindSimulator
 import Testing
-import WorkThreads
 
 @testable import Storyboard
 
@@ -50,7 +49,7 @@ func withSimulator<T: Sendable>(
                 baseURL: simulator.baseURL, historyBaseURL: history ? simulator.baseURL : "http://127.0.0.1:1", storageBaseURL: simulator.baseURL,
                 apiKey: APIKey(apiKey))
             // On the servers' threads, so the other suites' synchronous work cannot starve the client's timeouts.
-            return try await withTaskExecutorPreference(DedicatedExecutor.servers) {
+            return try await onServerThreads {
                 try await body(simulator, SegmindClient(configuration: configuration, transport: transport))
             }
         }

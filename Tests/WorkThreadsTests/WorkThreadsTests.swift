@@ -31,8 +31,8 @@ import WorkThreads
     }
 
     @Test func blockingWorkRethrowsWhatTheBodyThrows() async {
-        await #expect(throws: TimeoutError.self) { try await BlockingWork.run { () throws(TimeoutError) in throw TimeoutError() } }
+        await #expect(throws: BodyError.self) { try await BlockingWork.run { () throws(BodyError) in throw BodyError() } }
     }
 }
 
-struct TimeoutError: Error {}
+struct BodyError: Error {}

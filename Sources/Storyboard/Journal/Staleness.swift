@@ -9,9 +9,9 @@ public struct StaleShot: Sendable, Equatable, Codable {
 /// Which shots of a plan are stale against the journal, and what made them so.
 ///
 /// A shot with a journaled take is stale when its definition changed since that take started (the fingerprint
-/// covers the model, the parameters and the bytes of every local input, not where the files are), when the user asked for a new take of it
-/// (`--redo`), or when a shot it uses is stale or now has another take in use than the one it was built from. A
-/// shot without a journaled take is never stale: it is simply still to be made.
+/// covers the model, the parameters and the bytes of every local input, not where the files are), when the user
+/// asked for a new take of it (`--redo`), or when a shot it uses is stale or now has another take in use than the one
+/// it was built from. A shot without a journaled take is never stale: it is simply still to be made.
 struct Staleness {
     /// The stale shots, in plan order.
     var stale: [StaleShot] = []
