@@ -28,7 +28,9 @@ struct InputFetchTimingTests {
     func urlDiesWhileQueued() async throws {
         let inputs = try await RenderInputs.make()
         let url = inputs.url("start.png")
-        let latency = 3.0
+        // QUEUED for 3 s: the removal below must come before the fetch even on a machine so busy that a thread waits
+        // a second to run (a clean-clone CI saw the fetch land first with 1 s).
+        let latency = 9.0
         try await withSimulator(SimulatorConfiguration(latency: latency, scale: 0.125)) { sim in
             let submitSent = Date()
             let submit = try await submitV2(sim, "kling-o1-image-to-video", #"{"prompt":"x","start_image_url":"\#(url)"}"#)
